@@ -1,0 +1,17 @@
+package io.consensus.api;
+
+/** A change to a group's membership, requested through {@link ConsensusGroup}. */
+public sealed interface MembershipChange {
+
+    /** Adds {@code member} as a voter; if it is a learner it is promoted. */
+    record AddVoter(Member member) implements MembershipChange {}
+
+    /** Adds {@code member} as a learner (non-voting; Zab calls it an observer). */
+    record AddLearner(Member member) implements MembershipChange {}
+
+    /** Promotes an existing learner to voter once it has caught up. */
+    record Promote(String memberId) implements MembershipChange {}
+
+    /** Removes a voter or learner; removing the leader makes it step down once the change commits. */
+    record Remove(String memberId) implements MembershipChange {}
+}

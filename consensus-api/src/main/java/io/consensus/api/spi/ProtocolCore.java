@@ -1,0 +1,63 @@
+package io.consensus.api.spi;
+
+import io.consensus.api.MembershipChange;
+import io.consensus.api.ReadConsistency;
+
+/**
+ * A protocol as a pure, deterministic state machine: no threads, clocks, I/O or randomness other
+ * than {@link CoreContext#random()}. The runtime calls its methods from one thread at a time and
+ * after each call takes {@link #ready()} and carries it out (see {@link Ready} for the order).
+ *
+ * <p>Inputs never throw for bad peer input: a core drops messages it cannot use. It throws only
+ * {@link IllegalStateException} for violated invariants, which halts the member.
+ */
+public interface ProtocolCore {
+
+    /** One logical tick of {@link io.consensus.api.ConsensusConfig#tick()}; drives all timeouts. */
+    void tick();
+
+    /** A message from another member of the group. */
+    void receive(String from, ProtocolMessage message);
+
+    /**
+     * Proposes a {@link EntryKind#COMMANDS} value (a batch the runtime encoded).
+     *
+     * @return false if this member cannot propose now (not leader, leadership not yet established,
+     *         or a transfer in progress); the runtime then forwards or rejects
+     */
+    boolean propose(byte[] commands);
+
+    /**
+     * Asks for a read barrier at {@link ReadConsistency#LINEARIZABLE} or {@link ReadConsistency#LEASE}.
+     * Answered later by a {@link ReadGrant} or a failed {@link RequestOutcome} with the same id.
+     */
+    void read(long readId, ReadConsistency consistency);
+
+    /** Starts a membership change; answered by a {@link RequestOutcome}. */
+    void changeMembership(long requestId, MembershipChange change);
+
+    /** Starts a leadership transfer; answered by a {@link RequestOutcome}. */
+    void transferLeadership(long requestId, String targetId);
+
+    /**
+     * The log is durable up to {@code index}, whose entry had {@code era} when the sync began. If
+     * the entry at {@code index} now has another era, the suffix was rewritten meanwhile and the
+     * notice must be ignored.
+     */
+    void persisted(long index, long era);
+
+    /** The runtime installed a snapshot received from {@code from}; the log now starts after it. */
+    void snapshotInstalled(String from, SnapshotMeta meta);
+
+    /** The runtime applied committed entries up to this native index. */
+    void applied(long index);
+
+    /** Whether {@link #ready()} has anything to hand out. */
+    boolean hasReady();
+
+    /** Hands out, and forgets, everything accumulated since the last call. */
+    Ready ready();
+
+    /** The current status. */
+    CoreStatus status();
+}
