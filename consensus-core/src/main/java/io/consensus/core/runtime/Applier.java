@@ -1,0 +1,282 @@
+package io.consensus.core.runtime;
+
+import io.consensus.api.Membership;
+import io.consensus.api.StateMachine;
+import io.consensus.api.StateMachineException;
+import io.consensus.api.spi.LogEntry;
+import io.consensus.api.spi.SnapshotMeta;
+import io.consensus.api.spi.SnapshotStore;
+import io.consensus.core.protocol.MembershipCodec;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One group's apply path, run on its own serial executor so a slow state machine never stalls the
+ * protocol: applies committed entries in order, de-duplicates retried commands, completes this
+ * member's futures, serves reads once applied far enough, and takes and restores snapshots.
+ *
+ * <p>All fields are confined to the apply executor except the published counters.
+ */
+final class Applier {
+
+    private static final Logger log = LoggerFactory.getLogger(Applier.class);
+    private static final int SNAPSHOT_FORMAT = 1;
+
+    /** Told, on the apply executor, what was applied and what snapshot was taken. */
+    interface Listener {
+        void applied(long nativeIndex);
+
+        void snapshotTaken(SnapshotMeta meta);
+
+        void fatal(Throwable error);
+    }
+
+    private final StateMachine stateMachine;
+    private final SnapshotStore snapshots;
+    private final DedupTable dedup;
+    private final Map<String, CompletableFuture<byte[]>> waiters;
+    private final long snapshotThresholdEntries;
+    private final Listener listener;
+    private final TreeMap<Long, List<Runnable>> waitingReads = new TreeMap<>();
+    private Membership membership;
+    private long appliedIndex;
+    private long appliedEra;
+    private long lastSnapshotIndex;
+    private volatile long appliedCount;
+    private volatile long publishedAppliedIndex;
+    private boolean halted;
+
+    Applier(StateMachine stateMachine, SnapshotStore snapshots, long dedupTtlMillis, long snapshotThresholdEntries,
+            Membership initialMembership, Listener listener) {
+        this.stateMachine = stateMachine;
+        this.snapshots = snapshots;
+        this.dedup = new DedupTable(dedupTtlMillis);
+        this.waiters = new ConcurrentHashMap<>();
+        this.snapshotThresholdEntries = snapshotThresholdEntries;
+        this.membership = initialMembership;
+        this.listener = listener;
+    }
+
+    /** Futures of commands submitted on this member, completed when they apply here. */
+    Map<String, CompletableFuture<byte[]>> waiters() {
+        return waiters;
+    }
+
+    long appliedCount() {
+        return appliedCount;
+    }
+
+    long appliedIndex() {
+        return publishedAppliedIndex;
+    }
+
+    /** Loads the newest stored snapshot, if any. Called once, before anything is applied. */
+    void recover() {
+        snapshots.latest().ifPresent(this::restoreFrom);
+    }
+
+    /** Replaces the state with the stored snapshot {@code meta} (one received from the leader). */
+    void restoreFrom(SnapshotMeta meta) {
+        try (InputStream in = snapshots.open(meta); DataInputStream data = new DataInputStream(in)) {
+            int format = data.readInt();
+            if (format != SNAPSHOT_FORMAT) {
+                throw new IOException("snapshot format " + format + " is not supported (expected " + SNAPSHOT_FORMAT + ")");
+            }
+            dedup.readFrom(data);
+            stateMachine.restore(data);
+        } catch (IOException e) {
+            halt(new IllegalStateException("cannot restore snapshot at index " + meta.index() + ": " + e.getMessage(), e));
+            return;
+        }
+        appliedIndex = meta.index();
+        appliedEra = meta.era();
+        lastSnapshotIndex = meta.index();
+        membership = meta.membership();
+        appliedCount = meta.appliedCount();
+        publish();
+        log.info("restored snapshot at index {} (era {}, {} commands applied)", meta.index(), meta.era(), meta.appliedCount());
+    }
+
+    /** Applies newly committed entries, skipping any at or below what is already applied. */
+    void apply(List<LogEntry> entries) {
+        for (LogEntry entry : entries) {
+            if (halted || entry.index() <= appliedIndex) {
+                continue;
+            }
+            switch (entry.kind()) {
+                case COMMANDS -> applyBatch(CommandBatch.decode(entry.payload()));
+                case CONFIG -> membership = MembershipCodec.decode(entry.payload());
+                case NOOP, PROTOCOL -> { }
+            }
+            appliedIndex = entry.index();
+            appliedEra = entry.era();
+        }
+        publish();
+        if (appliedIndex - lastSnapshotIndex >= snapshotThresholdEntries) {
+            takeSnapshot();
+        }
+    }
+
+    /** Runs {@code serve} once applied up to {@code index}. */
+    void whenApplied(long index, Runnable serve) {
+        if (index <= appliedIndex) {
+            serve.run();
+        } else {
+            waitingReads.computeIfAbsent(index, i -> new ArrayList<>()).add(serve);
+        }
+    }
+
+    /** Answers a query against the current state. */
+    byte[] query(byte[] query) throws Exception {
+        return stateMachine.query(query);
+    }
+
+    private void applyBatch(CommandBatch batch) {
+        dedup.advance(batch.proposedAtMillis());
+        List<Pending> fresh = new ArrayList<>(batch.commands().size());
+        for (CommandBatch.Command command : batch.commands()) {
+            DedupTable.Cached cached = dedup.get(command.requestKey());
+            if (cached != null) {
+                complete(command.requestKey(), cached.result(), cached.failure());
+                continue;
+            }
+            long index = appliedCount + fresh.size() + 1;
+            if (index <= stateMachine.lastAppliedIndex()) {
+                // The state machine persisted this command itself before a restart: count it, don't redo it.
+                dedup.put(command.requestKey(), new byte[0], null);
+                appliedCount = index;
+                continue;
+            }
+            fresh.add(new Pending(index, command));
+        }
+        if (fresh.isEmpty()) {
+            return;
+        }
+        Iterator<Pending> iterator = fresh.iterator();
+        try {
+            stateMachine.applyBatch(new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return iterator.hasNext();
+                }
+
+                @Override
+                public StateMachine.PendingCommand next() {
+                    return iterator.next();
+                }
+            });
+        } catch (Error error) {
+            halt(error);
+            return;
+        } catch (RuntimeException e) {
+            // applyBatch itself threw: the commands it did not complete failed deterministically.
+            fresh.stream().filter(p -> !p.done).forEach(p -> p.fail(e));
+        }
+        for (Pending pending : fresh) {
+            if (!pending.done) {
+                halt(new IllegalStateException("StateMachine.applyBatch left command " + pending.index + " uncompleted"));
+                return;
+            }
+            dedup.put(pending.command.requestKey(), pending.result, pending.failure);
+            appliedCount = pending.index;
+            complete(pending.command.requestKey(), pending.result, pending.failure);
+        }
+    }
+
+    private void complete(String requestKey, byte[] result, String failure) {
+        CompletableFuture<byte[]> waiter = waiters.remove(requestKey);
+        if (waiter == null) {
+            return;
+        }
+        if (failure != null) {
+            waiter.completeExceptionally(new StateMachineException(failure, null));
+        } else {
+            waiter.complete(result);
+        }
+    }
+
+    private void publish() {
+        publishedAppliedIndex = appliedIndex;
+        while (!waitingReads.isEmpty() && waitingReads.firstKey() <= appliedIndex) {
+            waitingReads.pollFirstEntry().getValue().forEach(Runnable::run);
+        }
+        listener.applied(appliedIndex);
+    }
+
+    private void takeSnapshot() {
+        SnapshotMeta meta = new SnapshotMeta(appliedIndex, appliedEra, appliedCount, membership);
+        try (SnapshotStore.Writer writer = snapshots.begin(meta)) {
+            OutputStream out = writer.output();
+            DataOutputStream data = new DataOutputStream(out);
+            data.writeInt(SNAPSHOT_FORMAT);
+            dedup.writeTo(data);
+            data.flush();
+            stateMachine.snapshot(out);
+            out.flush();
+            writer.install();
+        } catch (IOException e) {
+            // A failed snapshot loses nothing: the log still holds every entry. Try again later.
+            log.warn("snapshot at index {} failed: {}", appliedIndex, e.toString());
+            lastSnapshotIndex = appliedIndex;
+            return;
+        }
+        lastSnapshotIndex = appliedIndex;
+        log.info("took snapshot at index {} ({} commands applied)", appliedIndex, appliedCount);
+        listener.snapshotTaken(meta);
+    }
+
+    private void halt(Throwable error) {
+        halted = true;
+        log.error("state machine failed fatally; this member stops applying", error);
+        listener.fatal(error);
+    }
+
+    /** A command handed to the state machine; records its outcome. */
+    private static final class Pending implements StateMachine.PendingCommand {
+        private final long index;
+        private final CommandBatch.Command command;
+        private byte[] result;
+        private String failure;
+        private boolean done;
+
+        Pending(long index, CommandBatch.Command command) {
+            this.index = index;
+            this.command = command;
+        }
+
+        @Override
+        public long index() {
+            return index;
+        }
+
+        @Override
+        public byte[] command() {
+            return command.bytes();
+        }
+
+        @Override
+        public void complete(byte[] value) {
+            result = value == null ? new byte[0] : value;
+            done = true;
+        }
+
+        @Override
+        public void fail(Exception e) {
+            failure = e.getClass().getSimpleName() + ": " + e.getMessage();
+            done = true;
+        }
+    }
+}

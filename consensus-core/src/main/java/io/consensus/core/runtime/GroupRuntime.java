@@ -1,0 +1,786 @@
+package io.consensus.core.runtime;
+
+import io.consensus.api.ConsensusConfig;
+import io.consensus.api.ConsensusGroup;
+import io.consensus.api.GroupStatus;
+import io.consensus.api.LeadershipListener;
+import io.consensus.api.Membership;
+import io.consensus.api.MembershipChange;
+import io.consensus.api.ReadConsistency;
+import io.consensus.api.RejectedException;
+import io.consensus.api.Role;
+import io.consensus.api.StateMachine;
+import io.consensus.api.SubmitOptions;
+import io.consensus.api.TimeoutException;
+import io.consensus.api.spi.ConsensusProtocol;
+import io.consensus.api.spi.CoreContext;
+import io.consensus.api.spi.CoreState;
+import io.consensus.api.spi.CoreStatus;
+import io.consensus.api.spi.Envelope;
+import io.consensus.api.spi.LogEntry;
+import io.consensus.api.spi.LogStorage;
+import io.consensus.api.spi.MessageCodec;
+import io.consensus.api.spi.Outbound;
+import io.consensus.api.spi.ProtocolCore;
+import io.consensus.api.spi.ReadGrant;
+import io.consensus.api.spi.Ready;
+import io.consensus.api.spi.RequestOutcome;
+import io.consensus.api.spi.SnapshotMeta;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives one group's protocol core on the node's event loop and carries out its {@link Ready}s in
+ * the documented order. Public methods may be called from any thread; they hand work to the loop.
+ * Everything else here is confined to the loop, except what the {@link Applier} owns.
+ */
+final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
+
+    private static final Logger log = LoggerFactory.getLogger(GroupRuntime.class);
+    private static final int MAX_BATCH_BYTES = 1 << 20;
+
+    private final NodeRuntime node;
+    private final ConsensusConfig config;
+    private final ConsensusProtocol protocol;
+    private final MessageCodec codec;
+    private final LogStorage storage;
+    private final StateMachine stateMachine;
+    private final Executor applyExecutor;
+    private final EventLoop loop;
+    private final Applier applier;
+    private final SnapshotTransfer snapshotTransfer;
+    private final List<LeadershipListener> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicInteger inFlightSubmits = new AtomicInteger();
+    private final AtomicLong nextLocalId = new AtomicLong();
+    private final long incarnation;
+
+    // Loop-confined state.
+    private ProtocolCore core;
+    private CoreState state = new CoreState(Role.STOPPED, null, 0);
+    private volatile GroupStatus status;
+    private long writeSeq;
+    private long durableSeq;
+    private long syncingSeq;
+    private long syncingIndex;
+    private long syncingEra;
+    private final ArrayDeque<Deferred> afterPersist = new ArrayDeque<>();
+    private final Map<String, PendingSubmit> submits = new HashMap<>();
+    private final List<String> unsent = new ArrayList<>();
+    private final Map<Long, PendingRead> reads = new HashMap<>();
+    private final Map<Long, CompletableFuture<Void>> requests = new HashMap<>();
+    private boolean flushScheduled;
+    private EventLoop.Cancellable ticker;
+    private long ticks;
+    private volatile boolean started;
+    private volatile boolean closed;
+
+    /** A Ready whose post-persist part waits for the sync that covers write {@code seq}. */
+    private record Deferred(long seq, Ready ready) {}
+
+    /** A command submitted on this member that has not applied here yet. */
+    private static final class PendingSubmit {
+        final byte[] command;
+        long lastSentMillis = Long.MIN_VALUE;
+
+        PendingSubmit(byte[] command) {
+            this.command = command;
+        }
+
+        boolean sent() {
+            return lastSentMillis != Long.MIN_VALUE;
+        }
+    }
+
+    /** A read waiting for the core's grant: local (future) or forwarded by {@code origin}. */
+    private record PendingRead(byte[] query, CompletableFuture<byte[]> future, String origin, long originReadId) {}
+
+    GroupRuntime(NodeRuntime node, ConsensusConfig config, ConsensusProtocol protocol, LogStorage storage,
+                 StateMachine stateMachine, Executor applyExecutor) {
+        this.node = node;
+        this.config = config;
+        this.protocol = protocol;
+        this.codec = protocol.codec();
+        this.storage = storage;
+        this.stateMachine = stateMachine;
+        this.applyExecutor = applyExecutor;
+        this.loop = node.loop();
+        this.incarnation = node.random().nextLong() & Long.MAX_VALUE;
+        this.applier = new Applier(stateMachine, storage.snapshots(), config.dedupTtl().toMillis(),
+                config.snapshotThresholdEntries(), Membership.ofVoters(new java.util.TreeSet<>(config.members())),
+                new ApplyListener());
+        this.snapshotTransfer = new SnapshotTransfer(this, storage, config.maxFrameBytes());
+        this.status = statusOf(null);
+    }
+
+    // ---- lifecycle ------------------------------------------------------------------------------
+
+    @Override
+    public void start() {
+        if (started) {
+            return;
+        }
+        started = true;
+        CompletableFuture<Void> recovered = new CompletableFuture<>();
+        applyExecutor.execute(() -> {
+            try {
+                applier.recover();
+                recovered.complete(null);
+            } catch (Throwable t) {
+                recovered.completeExceptionally(t);
+            }
+        });
+        recovered.whenComplete((ok, error) -> loop.execute(() -> {
+            if (error != null) {
+                log.error("group {} on {} could not recover its state machine", groupId(), memberId(), error);
+                halt(error);
+                return;
+            }
+            startCore();
+        }));
+    }
+
+    private void startCore() {
+        if (closed) {
+            return;
+        }
+        boolean empty = storage.lastIndex() == 0 && storage.metadata() == null && storage.latestSnapshot().isEmpty();
+        Membership bootstrap = empty && config.bootstrap()
+                ? Membership.ofVoters(new java.util.TreeSet<>(config.members())) : null;
+        boolean fresh = empty && !config.bootstrap();
+        if (fresh) {
+            log.info("group {} on {}: empty data directory and no bootstrap; joining as a non-voter until caught up",
+                    groupId(), memberId());
+        }
+        core = protocol.createCore(new CoreContext(config, storage, bootstrap,
+                new SplittableRandom(node.random().nextLong()), fresh));
+        state = core.status().state();
+        refreshStatus();
+        drain();
+        scheduleTick();
+    }
+
+    private void scheduleTick() {
+        ticker = loop.schedule(config.tick().toMillis(), () -> {
+            if (closed) {
+                return;
+            }
+            tick();
+            scheduleTick();
+        });
+    }
+
+    private void tick() {
+        ticks++;
+        core.tick();
+        drain();
+        if (ticks % Math.max(1, config.heartbeatIntervalTicks()) == 0) {
+            refreshStatus();
+        }
+        if (ticks % Math.max(1, config.electionTimeoutTicks() / 2) == 0) {
+            resendStalled();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Runnable shutdown = () -> {
+            if (ticker != null) {
+                ticker.cancel();
+            }
+            failAll();
+            state = new CoreState(Role.STOPPED, null, state.era());
+            refreshStatus();
+            node.removeGroup(this);
+        };
+        if (loop.inLoop()) {
+            shutdown.run();
+        } else {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            loop.execute(() -> {
+                shutdown.run();
+                done.complete(null);
+            });
+            try {
+                done.get(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                log.warn("group {} on {} did not close cleanly: {}", groupId(), memberId(), e.toString());
+            }
+        }
+    }
+
+    private void failAll() {
+        for (Map.Entry<String, PendingSubmit> entry : submits.entrySet()) {
+            CompletableFuture<byte[]> waiter = applier.waiters().remove(entry.getKey());
+            if (waiter != null) {
+                waiter.completeExceptionally(entry.getValue().sent()
+                        ? new TimeoutException("group " + groupId() + " closed before the command's outcome was known")
+                        : new RejectedException(RejectedException.Reason.CLOSED, "group " + groupId() + " closed"));
+            }
+        }
+        submits.clear();
+        reads.values().forEach(r -> failRead(r, RejectedException.Reason.CLOSED, "group closed"));
+        reads.clear();
+        requests.values().forEach(f -> f.completeExceptionally(
+                new RejectedException(RejectedException.Reason.CLOSED, "group " + groupId() + " closed")));
+        requests.clear();
+    }
+
+    /** Stops this group after a fatal error (failed fsync, state machine Error). */
+    void halt(Throwable cause) {
+        if (closed) {
+            return;
+        }
+        log.error("group {} on {} halts: {}", groupId(), memberId(), cause.toString());
+        close();
+    }
+
+    // ---- the API --------------------------------------------------------------------------------
+
+    @Override
+    public String memberId() {
+        return config.memberId();
+    }
+
+    @Override
+    public String groupId() {
+        return config.groupId();
+    }
+
+    @Override
+    public CompletableFuture<byte[]> submit(byte[] command, SubmitOptions options) {
+        if (closed || !started) {
+            return CompletableFuture.failedFuture(new RejectedException(RejectedException.Reason.CLOSED,
+                    "group " + groupId() + " is " + (closed ? "closed" : "not started")));
+        }
+        if (command.length > config.maxCommandBytes()) {
+            return CompletableFuture.failedFuture(new RejectedException(RejectedException.Reason.TOO_LARGE,
+                    "command of " + command.length + " bytes exceeds " + ConsensusConfig.MAX_COMMAND_BYTES + " ("
+                            + config.maxCommandBytes() + ")"));
+        }
+        if (inFlightSubmits.incrementAndGet() > config.maxPendingProposals()) {
+            inFlightSubmits.decrementAndGet();
+            return CompletableFuture.failedFuture(new RejectedException(RejectedException.Reason.BACKPRESSURE,
+                    config.maxPendingProposals() + " proposals already pending in group " + groupId() + " ("
+                            + ConsensusConfig.MAX_PENDING_PROPOSALS + ")"));
+        }
+        String key = options.requestId() != null ? "u:" + options.requestId()
+                : "a:" + memberId() + ":" + incarnation + ":" + nextLocalId.incrementAndGet();
+        CompletableFuture<byte[]> future = new CompletableFuture<>();
+        CompletableFuture<byte[]> existing = applier.waiters().putIfAbsent(key, future);
+        if (existing != null) {
+            inFlightSubmits.decrementAndGet();
+            return existing; // the same request id is already in flight here: share its outcome
+        }
+        future.whenComplete((result, error) -> inFlightSubmits.decrementAndGet());
+        long timeoutMillis = (options.timeout() != null ? options.timeout() : config.requestTimeout()).toMillis();
+        loop.execute(() -> enqueue(key, command, timeoutMillis));
+        return future;
+    }
+
+    @Override
+    public CompletableFuture<byte[]> query(byte[] query, ReadConsistency consistency) {
+        CompletableFuture<byte[]> future = new CompletableFuture<>();
+        if (closed || !started) {
+            future.completeExceptionally(new RejectedException(RejectedException.Reason.CLOSED, "group " + groupId() + " is not running"));
+            return future;
+        }
+        if (consistency == ReadConsistency.STALE) {
+            applyExecutor.execute(() -> serveLocally(query, future));
+            return future;
+        }
+        loop.execute(() -> startRead(new PendingRead(query, future, null, 0), consistency));
+        loop.schedule(config.requestTimeout().toMillis(), () -> {
+            if (!future.isDone()) {
+                // A read changes nothing, so a timed-out read is safe to retry: NOT_APPLIED.
+                future.completeExceptionally(new RejectedException(RejectedException.Reason.NO_LEADER,
+                        "read not confirmed within " + config.requestTimeout().toMillis() + " ms"));
+            }
+        });
+        return future;
+    }
+
+    @Override
+    public CompletableFuture<Void> changeMembership(MembershipChange change) {
+        return request(requestId -> core.changeMembership(requestId, change));
+    }
+
+    @Override
+    public CompletableFuture<Void> transferLeadership(String memberId) {
+        return request(requestId -> core.transferLeadership(requestId, memberId));
+    }
+
+    private CompletableFuture<Void> request(java.util.function.LongConsumer start) {
+        CompletableFuture<Void> future = new CompletableFuture<>();
+        if (closed || !started) {
+            future.completeExceptionally(new RejectedException(RejectedException.Reason.CLOSED, "group " + groupId() + " is not running"));
+            return future;
+        }
+        loop.execute(() -> {
+            if (core == null || closed) {
+                future.completeExceptionally(new RejectedException(RejectedException.Reason.CLOSED, "group not running"));
+                return;
+            }
+            long requestId = nextLocalId.incrementAndGet();
+            requests.put(requestId, future);
+            start.accept(requestId);
+            drain();
+            loop.schedule(config.requestTimeout().toMillis(), () -> {
+                CompletableFuture<Void> pending = requests.remove(requestId);
+                if (pending != null) {
+                    pending.completeExceptionally(new TimeoutException("request " + requestId + " did not finish within "
+                            + config.requestTimeout().toMillis() + " ms"));
+                }
+            });
+        });
+        return future;
+    }
+
+    @Override
+    public GroupStatus status() {
+        return status;
+    }
+
+    @Override
+    public void addLeadershipListener(LeadershipListener listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public void removeLeadershipListener(LeadershipListener listener) {
+        listeners.remove(listener);
+    }
+
+    // ---- submits: batching, forwarding, retries -------------------------------------------------
+
+    private void enqueue(String key, byte[] command, long timeoutMillis) {
+        if (closed) {
+            return;
+        }
+        submits.put(key, new PendingSubmit(command));
+        unsent.add(key);
+        scheduleFlush();
+        loop.schedule(timeoutMillis, () -> expire(key, timeoutMillis));
+    }
+
+    private void expire(String key, long timeoutMillis) {
+        PendingSubmit pending = submits.remove(key);
+        CompletableFuture<byte[]> waiter = applier.waiters().remove(key);
+        if (pending == null || waiter == null) {
+            return;
+        }
+        waiter.completeExceptionally(pending.sent()
+                ? new TimeoutException("no outcome within " + timeoutMillis + " ms; the command may still apply")
+                : new RejectedException(RejectedException.Reason.NO_LEADER,
+                        "no leader reachable within " + timeoutMillis + " ms; the command was never proposed"));
+    }
+
+    private void scheduleFlush() {
+        if (!flushScheduled) {
+            flushScheduled = true;
+            // Runs after the tasks already queued, so submits arriving together share one batch.
+            loop.execute(this::flush);
+        }
+    }
+
+    private void flush() {
+        flushScheduled = false;
+        if (core == null || closed || unsent.isEmpty()) {
+            return;
+        }
+        String leader = state.leaderId();
+        boolean leading = state.role() == Role.LEADER;
+        if (!leading && (leader == null || leader.equals(memberId()))) {
+            return; // no leader known: resendStalled() and leader changes retry
+        }
+        List<CommandBatch.Command> batch = new ArrayList<>();
+        int bytes = 0;
+        List<String> keys = new ArrayList<>(unsent);
+        unsent.clear();
+        for (String key : keys) {
+            PendingSubmit pending = submits.get(key);
+            if (pending == null || !applier.waiters().containsKey(key)) {
+                submits.remove(key);
+                continue;
+            }
+            if (bytes + pending.command.length > MAX_BATCH_BYTES && !batch.isEmpty()) {
+                sendBatch(batch, leading, leader);
+                batch = new ArrayList<>();
+                bytes = 0;
+            }
+            batch.add(new CommandBatch.Command(key, pending.command));
+            bytes += pending.command.length + key.length();
+            pending.lastSentMillis = loop.nowMillis();
+        }
+        if (!batch.isEmpty()) {
+            sendBatch(batch, leading, leader);
+        }
+    }
+
+    private void sendBatch(List<CommandBatch.Command> commands, boolean leading, String leader) {
+        byte[] batch = new CommandBatch(loop.nowMillis(), commands).encode();
+        if (leading && core.propose(batch)) {
+            drain();
+            return;
+        }
+        if (!leading) {
+            send(leader, new RuntimeMessage.Forward(batch));
+        } else {
+            // Leading but not yet able to propose (term not established, transfer): retry shortly.
+            commands.forEach(c -> {
+                submits.get(c.requestKey()).lastSentMillis = Long.MIN_VALUE + 1;
+                unsent.add(c.requestKey());
+            });
+        }
+    }
+
+    /** Re-sends submits that have not applied after an election timeout; dedup makes this safe. */
+    private void resendStalled() {
+        long cutoff = loop.nowMillis() - config.electionTimeout().toMillis();
+        for (Map.Entry<String, PendingSubmit> entry : submits.entrySet()) {
+            if (!applier.waiters().containsKey(entry.getKey())) {
+                continue;
+            }
+            if (entry.getValue().lastSentMillis < cutoff && !unsent.contains(entry.getKey())) {
+                unsent.add(entry.getKey());
+            }
+        }
+        submits.keySet().removeIf(key -> !applier.waiters().containsKey(key));
+        if (!unsent.isEmpty()) {
+            scheduleFlush();
+        }
+    }
+
+    // ---- reads ----------------------------------------------------------------------------------
+
+    private void startRead(PendingRead read, ReadConsistency consistency) {
+        if (core == null || closed) {
+            failRead(read, RejectedException.Reason.CLOSED, "group not running");
+            return;
+        }
+        if (state.role() == Role.LEADER) {
+            long readId = nextLocalId.incrementAndGet();
+            reads.put(readId, read);
+            core.read(readId, consistency);
+            drain();
+        } else if (state.leaderId() != null && !state.leaderId().equals(memberId()) && read.origin() == null) {
+            long readId = nextLocalId.incrementAndGet();
+            reads.put(readId, read);
+            send(state.leaderId(), new RuntimeMessage.ReadRequest(readId, consistency, read.query()));
+        } else {
+            failRead(read, RejectedException.Reason.NO_LEADER, "no leader known to " + memberId());
+        }
+    }
+
+    private void grant(ReadGrant grant) {
+        PendingRead read = reads.remove(grant.readId());
+        if (read != null) {
+            applyExecutor.execute(() -> applier.whenApplied(grant.index(), () -> serve(read)));
+        }
+    }
+
+    private void serve(PendingRead read) {
+        try {
+            byte[] result = applier.query(read.query());
+            if (read.origin() == null) {
+                read.future().complete(result);
+            } else {
+                send(read.origin(), new RuntimeMessage.ReadReply(read.originReadId(), result, null, null));
+            }
+        } catch (Exception e) {
+            if (read.origin() == null) {
+                read.future().completeExceptionally(e);
+            } else {
+                send(read.origin(), new RuntimeMessage.ReadReply(read.originReadId(), null, null, e.toString()));
+            }
+        }
+    }
+
+    private void serveLocally(byte[] query, CompletableFuture<byte[]> future) {
+        try {
+            future.complete(applier.query(query));
+        } catch (Exception e) {
+            future.completeExceptionally(e);
+        }
+    }
+
+    private void failRead(PendingRead read, RejectedException.Reason reason, String detail) {
+        if (read.origin() == null) {
+            read.future().completeExceptionally(new RejectedException(reason, detail));
+        } else {
+            send(read.origin(), new RuntimeMessage.ReadReply(read.originReadId(), null, reason.name(), detail));
+        }
+    }
+
+    private void onReadReply(RuntimeMessage.ReadReply reply) {
+        PendingRead read = reads.remove(reply.readId());
+        if (read == null) {
+            return;
+        }
+        if (reply.result() != null) {
+            read.future().complete(reply.result());
+        } else if (reply.rejectedReason() != null) {
+            read.future().completeExceptionally(new RejectedException(
+                    RejectedException.Reason.valueOf(reply.rejectedReason()), "leader refused the read: " + reply.failure()));
+        } else {
+            read.future().completeExceptionally(new IllegalStateException("query failed on the leader: " + reply.failure()));
+        }
+    }
+
+    // ---- inbound --------------------------------------------------------------------------------
+
+    /** An envelope for this group, on the loop. */
+    void receive(Envelope envelope) {
+        if (core == null || closed) {
+            return;
+        }
+        RuntimeMessage message;
+        try {
+            message = RuntimeMessage.decode(envelope.payload());
+        } catch (IllegalArgumentException e) {
+            log.warn("group {} on {}: dropped a malformed message from {}: {}", groupId(), memberId(), envelope.from(), e.getMessage());
+            return;
+        }
+        String from = envelope.from();
+        if (message instanceof RuntimeMessage.Protocol p) {
+            try {
+                core.receive(from, codec.decode(p.bytes()));
+            } catch (IllegalArgumentException e) {
+                log.warn("group {} on {}: dropped a malformed {} message from {}: {}", groupId(), memberId(),
+                        protocol.name(), from, e.getMessage());
+                return;
+            }
+            drain();
+        } else if (message instanceof RuntimeMessage.Forward f) {
+            // A non-leader drops it: the origin re-sends to the leader it learns of.
+            if (state.role() == Role.LEADER && core.propose(f.batch())) {
+                drain();
+            }
+        } else if (message instanceof RuntimeMessage.ReadRequest r) {
+            startRead(new PendingRead(r.query(), null, from, r.readId()), r.consistency());
+        } else if (message instanceof RuntimeMessage.ReadReply r) {
+            onReadReply(r);
+        } else if (message instanceof RuntimeMessage.SnapshotChunk c) {
+            snapshotTransfer.onChunk(from, c);
+        } else if (message instanceof RuntimeMessage.SnapshotAck a) {
+            snapshotTransfer.onAck(from, a);
+        }
+    }
+
+    void send(String to, RuntimeMessage message) {
+        node.send(new Envelope(groupId(), memberId(), to, RuntimeMessage.encode(message)));
+    }
+
+    // ---- carrying out Ready ---------------------------------------------------------------------
+
+    private void drain() {
+        while (core != null && !closed && core.hasReady()) {
+            handle(core.ready());
+        }
+    }
+
+    private void handle(Ready ready) {
+        if (ready.needsPersist()) {
+            if (ready.truncateFrom() != Ready.NO_TRUNCATION) {
+                storage.truncateFrom(ready.truncateFrom());
+            }
+            if (!ready.entries().isEmpty()) {
+                storage.write(ready.entries());
+            }
+            if (ready.metadata() != null) {
+                storage.writeMetadata(ready.metadata());
+            }
+            writeSeq++;
+            node.committer().request(this);
+        }
+        for (Outbound outbound : ready.messages()) {
+            send(outbound.to(), new RuntimeMessage.Protocol(codec.encode(outbound.message())));
+        }
+        if (ready.stateChange() != null) {
+            onStateChange(ready.stateChange());
+        }
+        boolean postPersistWork = !ready.messagesAfterPersist().isEmpty() || !ready.committed().isEmpty()
+                || !ready.reads().isEmpty() || !ready.outcomes().isEmpty();
+        if (postPersistWork) {
+            if (durableSeq >= writeSeq && afterPersist.isEmpty()) {
+                afterPersist(ready);
+            } else {
+                afterPersist.add(new Deferred(writeSeq, ready));
+            }
+        }
+        for (String to : ready.snapshotsTo()) {
+            snapshotTransfer.send(to);
+        }
+    }
+
+    private void afterPersist(Ready ready) {
+        for (Outbound outbound : ready.messagesAfterPersist()) {
+            send(outbound.to(), new RuntimeMessage.Protocol(codec.encode(outbound.message())));
+        }
+        if (!ready.committed().isEmpty()) {
+            List<LogEntry> committed = ready.committed();
+            applyExecutor.execute(() -> applier.apply(committed));
+        }
+        ready.reads().forEach(this::grant);
+        for (RequestOutcome outcome : ready.outcomes()) {
+            complete(outcome);
+        }
+    }
+
+    private void complete(RequestOutcome outcome) {
+        PendingRead read = reads.remove(outcome.requestId());
+        if (read != null) {
+            failRead(read, outcome.failure() != null ? outcome.failure() : RejectedException.Reason.NO_LEADER,
+                    outcome.detail());
+            return;
+        }
+        CompletableFuture<Void> request = requests.remove(outcome.requestId());
+        if (request == null) {
+            return;
+        }
+        if (outcome.succeeded()) {
+            request.complete(null);
+        } else {
+            request.completeExceptionally(new RejectedException(outcome.failure(), outcome.detail()));
+        }
+    }
+
+    @Override
+    public void syncStarting() {
+        syncingSeq = writeSeq;
+        syncingIndex = storage.lastIndex();
+        LogEntry last = storage.entry(syncingIndex);
+        syncingEra = last != null ? last.era()
+                : storage.latestSnapshot().filter(s -> s.index() == syncingIndex).map(SnapshotMeta::era).orElse(0L);
+    }
+
+    @Override
+    public void synced() {
+        if (closed) {
+            return;
+        }
+        durableSeq = Math.max(durableSeq, syncingSeq);
+        if (syncingIndex > 0) {
+            core.persisted(syncingIndex, syncingEra);
+        }
+        while (!afterPersist.isEmpty() && afterPersist.peek().seq() <= durableSeq) {
+            afterPersist(afterPersist.poll().ready());
+        }
+        drain();
+    }
+
+    private void onStateChange(CoreState next) {
+        CoreState previous = state;
+        state = next;
+        refreshStatus();
+        if (previous.role() != next.role() || !java.util.Objects.equals(previous.leaderId(), next.leaderId())) {
+            log.info("group {} on {}: {} (leader {}, era {})", groupId(), memberId(), next.role(), next.leaderId(), next.era());
+        }
+        LeadershipListener.Change change = new LeadershipListener.Change(memberId(), next.role(), next.leaderId(), next.era());
+        for (LeadershipListener listener : listeners) {
+            try {
+                listener.onChange(change);
+            } catch (RuntimeException e) {
+                log.warn("leadership listener failed", e);
+            }
+        }
+        if (next.leaderId() != null && !unsent.isEmpty()) {
+            scheduleFlush();
+        }
+        if (next.role() != Role.LEADER) {
+            // Reads this member was confirming as leader can no longer be granted by it.
+            reads.entrySet().removeIf(e -> {
+                if (e.getValue().origin() != null) {
+                    failRead(e.getValue(), RejectedException.Reason.NO_LEADER, memberId() + " is no longer leader");
+                    return true;
+                }
+                return false;
+            });
+        }
+    }
+
+    private void refreshStatus() {
+        status = statusOf(core == null ? null : core.status());
+    }
+
+    private GroupStatus statusOf(CoreStatus coreStatus) {
+        if (coreStatus == null) {
+            return new GroupStatus(groupId(), memberId(), config.protocol(), state.role(), null, state.era(), "",
+                    0, applier.appliedCount(), Membership.ofVoters(new java.util.TreeSet<>(config.members())), List.of());
+        }
+        return new GroupStatus(groupId(), memberId(), config.protocol(), closed ? Role.STOPPED : coreStatus.state().role(),
+                coreStatus.state().leaderId(), coreStatus.state().era(), coreStatus.eraDetail(), coreStatus.commitIndex(),
+                applier.appliedCount(), coreStatus.membership(), coreStatus.followers());
+    }
+
+    // ---- snapshots ------------------------------------------------------------------------------
+
+    /** On the loop: a snapshot received from {@code from} was stored; restore it, then reset the log. */
+    void installReceivedSnapshot(String from, SnapshotMeta meta, Runnable acknowledge) {
+        applyExecutor.execute(() -> {
+            applier.restoreFrom(meta);
+            loop.execute(() -> {
+                if (closed) {
+                    return;
+                }
+                // The snapshot replaces the whole log: entries after it are refetched from the leader.
+                storage.truncateFrom(storage.firstIndex());
+                storage.compactUpTo(meta.index());
+                writeSeq++;
+                node.committer().request(this);
+                core.snapshotInstalled(from, meta);
+                drain();
+                acknowledge.run();
+            });
+        });
+    }
+
+    private final class ApplyListener implements Applier.Listener {
+        @Override
+        public void applied(long nativeIndex) {
+            loop.execute(() -> {
+                if (core != null && !closed) {
+                    core.applied(nativeIndex);
+                    drain();
+                }
+            });
+        }
+
+        @Override
+        public void snapshotTaken(SnapshotMeta meta) {
+            loop.execute(() -> {
+                long upTo = meta.index() - config.snapshotRetainEntries();
+                if (!closed && upTo >= storage.firstIndex()) {
+                    storage.compactUpTo(upTo);
+                }
+            });
+        }
+
+        @Override
+        public void fatal(Throwable error) {
+            loop.execute(() -> halt(error));
+        }
+    }
+
+    ConsensusConfig config() {
+        return config;
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+}

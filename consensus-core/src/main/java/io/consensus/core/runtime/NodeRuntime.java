@@ -1,0 +1,131 @@
+package io.consensus.core.runtime;
+
+import io.consensus.api.ConsensusConfig;
+import io.consensus.api.ConsensusGroup;
+import io.consensus.api.ConsensusNode;
+import io.consensus.api.StateMachine;
+import io.consensus.api.spi.ConsensusProtocol;
+import io.consensus.api.spi.Envelope;
+import io.consensus.api.spi.GroupIdentity;
+import io.consensus.api.spi.LogStorage;
+import io.consensus.api.spi.NodeStorage;
+import io.consensus.api.spi.Transport;
+import io.consensus.core.Protocols;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node: many groups over one transport, one storage (one fsync for all) and one event loop.
+ */
+public final class NodeRuntime implements ConsensusNode {
+
+    private static final Logger log = LoggerFactory.getLogger(NodeRuntime.class);
+
+    private final String memberId;
+    private final NodeEnvironment environment;
+    private final NodeStorage storage;
+    private final Transport transport;
+    private final GroupCommitter committer;
+    private final Map<String, GroupRuntime> groups = new ConcurrentHashMap<>();
+    private final AtomicLong droppedUnknownGroup = new AtomicLong();
+    private volatile boolean closed;
+
+    /**
+     * @param memberId    this node's member id
+     * @param environment event loop, executors and randomness
+     * @param storage     the node's storage, owned (closed) by this node
+     * @param transport   the node's transport, owned (closed) by this node
+     */
+    public NodeRuntime(String memberId, NodeEnvironment environment, NodeStorage storage, Transport transport) {
+        this.memberId = memberId;
+        this.environment = environment;
+        this.storage = storage;
+        this.transport = transport;
+        this.committer = new GroupCommitter(environment.loop(), environment.syncExecutor(), storage, this::storageFailed);
+        transport.start(this::receive);
+    }
+
+    @Override
+    public String memberId() {
+        return memberId;
+    }
+
+    @Override
+    public ConsensusGroup openGroup(ConsensusConfig config, StateMachine stateMachine) {
+        if (!config.memberId().equals(memberId)) {
+            throw new IllegalArgumentException("config is for member " + config.memberId() + " but this node is " + memberId);
+        }
+        if (closed) {
+            throw new IllegalStateException("node " + memberId + " is closed");
+        }
+        ConsensusProtocol protocol = Protocols.find(config.protocol());
+        LogStorage log = storage.open(new GroupIdentity(config.clusterId(), config.groupId(), config.protocol(), memberId));
+        GroupRuntime group = new GroupRuntime(this, config, protocol, log, stateMachine, environment.applyExecutor().get());
+        if (groups.putIfAbsent(config.groupId(), group) != null) {
+            throw new IllegalStateException("group " + config.groupId() + " is already open on " + memberId);
+        }
+        transport.updateMembers(config.members());
+        group.start();
+        return group;
+    }
+
+    private void receive(Envelope envelope) {
+        environment.loop().execute(() -> {
+            GroupRuntime group = groups.get(envelope.groupId());
+            if (group == null || !memberId.equals(envelope.to())) {
+                // Unknown groups are dropped and counted, never buffered: memory stays bounded.
+                droppedUnknownGroup.incrementAndGet();
+                return;
+            }
+            group.receive(envelope);
+        });
+    }
+
+    /** Envelopes dropped because no such group is open here. */
+    public long droppedUnknownGroup() {
+        return droppedUnknownGroup.get();
+    }
+
+    void send(Envelope envelope) {
+        transport.send(envelope);
+    }
+
+    EventLoop loop() {
+        return environment.loop();
+    }
+
+    RandomGenerator random() {
+        return environment.random();
+    }
+
+    GroupCommitter committer() {
+        return committer;
+    }
+
+    void removeGroup(GroupRuntime group) {
+        groups.remove(group.groupId(), group);
+    }
+
+    private void storageFailed(Throwable failure) {
+        log.error("node {}: storage sync failed; every group on this node stops (data written since the last "
+                + "successful sync is not assumed durable)", memberId, failure);
+        new ArrayList<>(groups.values()).forEach(group -> group.halt(failure));
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        new ArrayList<>(groups.values()).forEach(GroupRuntime::close);
+        transport.close();
+        environment.shutdown().run();
+        storage.close();
+    }
+}
