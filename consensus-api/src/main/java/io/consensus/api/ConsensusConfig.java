@@ -440,6 +440,11 @@ public final class ConsensusConfig {
             if (snapshotRetainEntries < 0) {
                 throw new ConfigException(SNAPSHOT_RETAIN_ENTRIES, "must be 0 or more, was " + snapshotRetainEntries);
             }
+            if (requestTimeout.compareTo(dedupTtl) >= 0) {
+                // A retried command must still find its first outcome in the dedup table.
+                throw new ConfigException(REQUEST_TIMEOUT_MS, "must be below " + DEDUP_TTL_MS + " (" + dedupTtl.toMillis()
+                        + "), was " + requestTimeout.toMillis());
+            }
             if (segmentBytes < (1 << 16)) {
                 throw new ConfigException(SEGMENT_BYTES, "must be at least 65536, was " + segmentBytes);
             }

@@ -352,7 +352,11 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
 
     @Override
     public GroupStatus status() {
-        return status;
+        GroupStatus cached = status;
+        // Role, leader and commit index refresh on the loop; the applied count is always current.
+        return new GroupStatus(cached.groupId(), cached.memberId(), cached.protocol(), cached.role(), cached.leaderId(),
+                cached.era(), cached.eraDetail(), cached.commitIndex(), applier.appliedCount(), cached.membership(),
+                cached.followers());
     }
 
     @Override
