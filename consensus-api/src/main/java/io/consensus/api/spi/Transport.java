@@ -12,13 +12,23 @@ import java.util.Collection;
  */
 public interface Transport extends AutoCloseable {
 
-    /** Starts listening and delivering inbound envelopes to {@code receiver}. */
+    /**
+     * Starts listening and delivering inbound envelopes to {@code receiver}.
+     *
+     * @throws IllegalStateException if already started or closed, or the address cannot be bound
+     */
     void start(Receiver receiver);
 
-    /** Tells the transport where members are; called when the membership changes. */
+    /**
+     * Replaces the set of members this node talks to and accepts connections from: the union of the
+     * memberships of every group on the node.
+     */
     void updateMembers(Collection<Member> members);
 
-    /** Queues {@code envelope} for sending to {@code envelope.to()}. Non-blocking, never throws. */
+    /**
+     * Queues {@code envelope} for sending to {@code envelope.to()}. Non-blocking, never throws. An
+     * envelope addressed to this node itself, or to an unknown member, is dropped and counted.
+     */
     void send(Envelope envelope);
 
     /** Stops listening and closes every connection. */

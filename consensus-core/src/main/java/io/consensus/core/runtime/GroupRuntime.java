@@ -4,6 +4,7 @@ import io.consensus.api.ConsensusConfig;
 import io.consensus.api.ConsensusGroup;
 import io.consensus.api.GroupStatus;
 import io.consensus.api.LeadershipListener;
+import io.consensus.api.Member;
 import io.consensus.api.Membership;
 import io.consensus.api.MembershipChange;
 import io.consensus.api.ReadConsistency;
@@ -69,6 +70,7 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
     private ProtocolCore core;
     private CoreState state = new CoreState(Role.STOPPED, null, 0);
     private volatile GroupStatus status;
+    private volatile java.util.SortedSet<Member> knownMembers = new java.util.TreeSet<>();
     private long writeSeq;
     private long durableSeq;
     private long syncingSeq;
@@ -121,6 +123,7 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
                 new ApplyListener());
         this.snapshotTransfer = new SnapshotTransfer(this, storage, config.maxFrameBytes());
         this.status = statusOf(null);
+        this.knownMembers = new java.util.TreeSet<>(config.members());
     }
 
     // ---- lifecycle ------------------------------------------------------------------------------
@@ -719,6 +722,17 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
 
     private void refreshStatus() {
         status = statusOf(core == null ? null : core.status());
+        java.util.SortedSet<Member> members = new java.util.TreeSet<>(config.members());
+        members.addAll(status.membership().all());
+        if (!members.equals(knownMembers)) {
+            knownMembers = members;
+            node.updateTransportMembers();
+        }
+    }
+
+    /** The bootstrap members and every member of the replicated configuration this member knows. */
+    java.util.SortedSet<Member> knownMembers() {
+        return knownMembers;
     }
 
     private GroupStatus statusOf(CoreStatus coreStatus) {

@@ -2,6 +2,7 @@ package io.consensus.core.runtime;
 
 import io.consensus.api.ConsensusConfig;
 import io.consensus.api.ConsensusGroup;
+import io.consensus.api.Member;
 import io.consensus.api.ConsensusNode;
 import io.consensus.api.StateMachine;
 import io.consensus.api.spi.ConsensusProtocol;
@@ -13,6 +14,7 @@ import io.consensus.api.spi.Transport;
 import io.consensus.core.Protocols;
 import java.util.ArrayList;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
@@ -69,7 +71,7 @@ public final class NodeRuntime implements ConsensusNode {
         if (groups.putIfAbsent(config.groupId(), group) != null) {
             throw new IllegalStateException("group " + config.groupId() + " is already open on " + memberId);
         }
-        transport.updateMembers(config.members());
+        updateTransportMembers();
         group.start();
         return group;
     }
@@ -109,6 +111,17 @@ public final class NodeRuntime implements ConsensusNode {
 
     void removeGroup(GroupRuntime group) {
         groups.remove(group.groupId(), group);
+    }
+
+    /** The transport talks to the union of every open group's members. */
+    void updateTransportMembers() {
+        Map<String, Member> members = new TreeMap<>();
+        for (GroupRuntime group : groups.values()) {
+            for (Member member : group.knownMembers()) {
+                members.putIfAbsent(member.id(), member);
+            }
+        }
+        transport.updateMembers(members.values());
     }
 
     private void storageFailed(Throwable failure) {

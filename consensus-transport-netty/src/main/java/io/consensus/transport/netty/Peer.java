@@ -1,0 +1,151 @@
+package io.consensus.transport.netty;
+
+import io.consensus.api.Member;
+import io.consensus.api.spi.Envelope;
+import io.consensus.transport.netty.WireProto.Frame;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one outbound connection to one peer, shared by every group. It dials, reconnects with
+ * {@link Backoff} while the peer is away (a down peer costs one scheduled task), and sends.
+ *
+ * <p><b>Threads.</b> {@link #send} runs on any thread and never blocks. Everything else runs on the
+ * peer's own event loop, which owns the connection state, so that state needs no locks; only
+ * {@link #ready} is read across threads.
+ */
+final class Peer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Peer.class);
+
+    private final Member member;
+    private final EventLoop loop;
+    private final Bootstrap bootstrap;
+    private final Backoff backoff;
+    private final int maxFrameBytes;
+    private final LongAdder sent = new LongAdder();
+    private final LongAdder dropped = new LongAdder();
+
+    /** The connection past its handshake, or null; the only state read off the loop. */
+    private volatile Channel ready;
+
+    // Owned by the loop.
+    private Channel channel;
+    private ScheduledFuture<?> reconnect;
+    private int failures;
+    private boolean unreachableLogged;
+    private boolean closed;
+
+    Peer(Member member, EventLoop loop, Bootstrap template, Pipelines pipelines, Backoff backoff, int maxFrameBytes) {
+        this.member = member;
+        this.loop = loop;
+        this.bootstrap = template.clone(loop).handler(pipelines.dialer(member, this::onReady));
+        this.backoff = backoff;
+        this.maxFrameBytes = maxFrameBytes;
+    }
+
+    Member member() {
+        return member;
+    }
+
+    void start() {
+        loop.execute(this::connect);
+    }
+
+    /** Closes the connection and stops reconnecting; sends are dropped from now on. */
+    void close() {
+        loop.execute(() -> {
+            closed = true;
+            ready = null;
+            if (reconnect != null) {
+                reconnect.cancel(false);
+            }
+            if (channel != null) {
+                channel.close();
+            }
+        });
+    }
+
+    /**
+     * Queues {@code envelope}, or drops and counts it when there is no connection, the connection's
+     * queue is above the high watermark, or the frame is over the limit. The flush that goes with
+     * each write is coalesced on the event loop (see {@link Pipelines}), so a burst of sends costs few
+     * syscalls.
+     */
+    void send(Envelope envelope) {
+        Channel ch = ready;
+        if (ch == null || !ch.isWritable()) {
+            dropped.increment();
+            return;
+        }
+        Frame frame = Wire.frame(envelope);
+        if (frame.getSerializedSize() > maxFrameBytes) {
+            dropped.increment();
+            LOG.warn("Dropped an envelope of group '{}' to {}: its frame of {} bytes exceeds the limit of {}",
+                    envelope.groupId(), member.id(), frame.getSerializedSize(), maxFrameBytes);
+            return;
+        }
+        ch.writeAndFlush(frame, ch.voidPromise());
+        sent.increment();
+    }
+
+    PeerStats stats() {
+        return new PeerStats(member.id(), ready != null, sent.sum(), dropped.sum());
+    }
+
+    private void connect() {
+        reconnect = null;
+        if (closed) {
+            return;
+        }
+        // Bootstrap closes the channel when the connect fails or times out, so closeFuture covers all.
+        ChannelFuture connecting = bootstrap.connect(new InetSocketAddress(member.host(), member.port()));
+        Channel ch = connecting.channel();
+        channel = ch;
+        connecting.addListener(f -> {
+            if (f.isSuccess()) {
+                return;
+            }
+            // Once at INFO per outage, so a long outage is visible but does not fill the log.
+            if (!unreachableLogged) {
+                unreachableLogged = true;
+                LOG.info("Cannot connect to member {} ({}); retrying with backoff", member, f.cause().toString());
+            } else {
+                LOG.debug("Cannot connect to member {}: {}", member, f.cause().toString());
+            }
+        });
+        ch.closeFuture().addListener(f -> onClosed(ch));
+    }
+
+    private void onReady(Channel ch) {
+        if (closed || ch != channel) {
+            ch.close();
+            return;
+        }
+        failures = 0;
+        unreachableLogged = false;
+        ready = ch;
+    }
+
+    private void onClosed(Channel ch) {
+        if (ready == ch) {
+            ready = null;
+            LOG.info("Lost connection to member {}", member);
+        }
+        if (closed || ch != channel) {
+            return;
+        }
+        channel = null;
+        long delay = backoff.delayMillis(failures++, ThreadLocalRandom.current());
+        reconnect = loop.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+    }
+}
