@@ -12,10 +12,13 @@ import java.util.Optional;
  */
 public interface LogReader {
 
-    /** The first index still in the log; {@code lastIndex() + 1} when it holds no entry. */
+    /** The lowest index holding an entry (holes below it do not count); {@code lastIndex() + 1} when there is none. */
     long firstIndex();
 
-    /** The highest index in the log, or the snapshot index (0 if none) when it holds no entry. */
+    /**
+     * The highest index holding an entry, even if a newer snapshot covers more; when there is no
+     * entry, the latest snapshot's index (0 if none).
+     */
     long lastIndex();
 
     /** The entry at {@code index}, or null if it was compacted, never written (a hole) or truncated. */

@@ -20,13 +20,20 @@ public interface LogStorage extends LogReader {
      * Writes entries. Each replaces any record at its index and leaves every other index untouched,
      * so a Paxos acceptor can re-accept slot i while keeping slots above it; a Raft follower
      * truncates first.
+     *
+     * @throws IllegalArgumentException if an index is at or below the compaction point
      */
     void write(Iterable<LogEntry> entries);
 
     /** Removes every entry with index {@code >= index} (a Raft conflict, a Zab TRUNC). */
     void truncateFrom(long index);
 
-    /** Discards entries with index {@code <= index}; a snapshot must already cover them. */
+    /**
+     * Discards entries with index {@code <= index}; compacting at or below the current point has no
+     * effect.
+     *
+     * @throws IllegalArgumentException if the latest snapshot's index is below {@code index}
+     */
     void compactUpTo(long index);
 
     /** Replaces the metadata; atomic: after a crash either the old or the new bytes are read back. */

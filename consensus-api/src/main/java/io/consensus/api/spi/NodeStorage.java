@@ -8,7 +8,8 @@ public interface NodeStorage extends AutoCloseable {
 
     /**
      * Opens (creating if needed) the log of one group. Fails with {@link StorageException} if the
-     * stored identity (cluster, group, protocol) differs from {@code identity}.
+     * stored identity (cluster, group, protocol) differs from {@code identity}. The identity becomes
+     * durable with the next {@link #sync()}.
      */
     LogStorage open(GroupIdentity identity);
 

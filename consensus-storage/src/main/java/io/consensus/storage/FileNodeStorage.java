@@ -1,0 +1,109 @@
+package io.consensus.storage;
+
+import io.consensus.api.SyncMode;
+import io.consensus.api.spi.GroupIdentity;
+import io.consensus.api.spi.LogStorage;
+import io.consensus.api.spi.NodeStorage;
+import io.consensus.api.spi.StorageException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The durable storage of one node: one segmented, checksummed write-ahead log in
+ * {@code <dataDir>/log/} shared by every group on the node, so one {@link #sync()} (one
+ * {@code fsync}) makes every group's writes durable; and each group's snapshots in
+ * {@code <dataDir>/snapshots/<group>/}.
+ *
+ * <p>On open the log is recovered: a torn write at the tail of the newest segment is truncated (with a
+ * WARN naming file and offset); a damaged record anywhere else, a missing segment, or a file of another
+ * cluster or format version fails with a {@link StorageException} naming the file. See
+ * {@link WriteAheadLog} for the record format, group commit and segment reclamation.
+ *
+ * <p>Thread-safe: groups may write from different threads while another thread syncs.
+ */
+public final class FileNodeStorage implements NodeStorage {
+
+    private static final long MIN_SEGMENT_BYTES = 4096;
+
+    private final WriteAheadLog wal;
+    private final Path snapshotsDir;
+    private final FileIo io;
+    private final Map<String, FileGroupLog> open = new TreeMap<>();
+
+    private FileNodeStorage(WriteAheadLog wal, Path snapshotsDir, FileIo io) {
+        this.wal = wal;
+        this.snapshotsDir = snapshotsDir;
+        this.io = io;
+    }
+
+    /**
+     * Opens (creating if needed) the storage in {@code dataDir}.
+     *
+     * @param clusterId    the cluster; a directory written for another cluster is refused
+     * @param syncMode     {@link SyncMode#NONE_UNSAFE} never forces anything (tests and benchmarks only)
+     * @param segmentBytes the size at which the log starts a new segment
+     * @throws StorageException if the directory is in use, damaged, or of another cluster or version
+     */
+    public static FileNodeStorage open(Path dataDir, String clusterId, SyncMode syncMode, long segmentBytes) {
+        return open(dataDir, clusterId, syncMode, segmentBytes, FileIo.DEFAULT);
+    }
+
+    static FileNodeStorage open(Path dataDir, String clusterId, SyncMode syncMode, long segmentBytes, FileIo io) {
+        if (segmentBytes < MIN_SEGMENT_BYTES || segmentBytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("segment size must be in [" + MIN_SEGMENT_BYTES + ", "
+                    + Integer.MAX_VALUE + "], was " + segmentBytes);
+        }
+        boolean forces = syncMode == SyncMode.FSYNC;
+        WriteAheadLog wal = WriteAheadLog.open(dataDir.resolve("log"), clusterId, segmentBytes, forces, io);
+        return new FileNodeStorage(wal, dataDir.resolve("snapshots"), io);
+    }
+
+    /**
+     * Opens a group's log; opening the same group again returns the same log.
+     *
+     * @throws StorageException if the group is stored with another identity, or its snapshots are damaged
+     */
+    @Override
+    public synchronized LogStorage open(GroupIdentity identity) {
+        FileGroupLog log = open.get(identity.groupId());
+        if (log == null) {
+            GroupState group = wal.register(identity);
+            try {
+                FileSnapshotStore snapshots =
+                        FileSnapshotStore.open(snapshotsDir, io, identity.groupId(), wal.forces());
+                log = new FileGroupLog(wal, group, snapshots);
+            } catch (IOException e) {
+                throw new StorageException("cannot open the snapshots of group '" + identity.groupId() + "' in "
+                        + snapshotsDir + ": " + e, e);
+            }
+            open.put(identity.groupId(), log);
+        } else {
+            wal.register(identity); // fails if the identity differs from the stored one
+        }
+        return log;
+    }
+
+    /** Forces the shared log once for every group's writes; see {@link WriteAheadLog#sync()}. */
+    @Override
+    public void sync() {
+        wal.sync();
+    }
+
+    @Override
+    public boolean durable() {
+        return wal.forces();
+    }
+
+    @Override
+    public void close() {
+        wal.close();
+    }
+
+    /** What recovery repaired when this storage was opened (torn tails truncated), as logged at WARN. */
+    List<String> repairs() {
+        return wal.repairs();
+    }
+}
