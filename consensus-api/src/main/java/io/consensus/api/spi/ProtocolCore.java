@@ -46,10 +46,18 @@ public interface ProtocolCore {
      */
     void persisted(long index, long era);
 
-    /** The runtime installed a snapshot received from {@code from}; the log now starts after it. */
+    /**
+     * The runtime installed a snapshot received from {@code from}: the state machine now holds
+     * everything up to {@code meta.index()}, and the log starts after it. Entries after the snapshot
+     * were kept if the entry at its index had the snapshot's era, else the log was emptied. A
+     * snapshot at or below what was already applied is ignored and not reported.
+     */
     void snapshotInstalled(String from, SnapshotMeta meta);
 
-    /** The runtime applied committed entries up to this native index. */
+    /**
+     * The runtime applied committed entries up to this native index. After a restart a core may hand
+     * out committed entries again from its snapshot on; the runtime skips those already applied.
+     */
     void applied(long index);
 
     /** Whether {@link #ready()} has anything to hand out. */

@@ -747,16 +747,27 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
 
     // ---- snapshots ------------------------------------------------------------------------------
 
-    /** On the loop: a snapshot received from {@code from} was stored; restore it, then reset the log. */
+    /**
+     * On the loop: a snapshot received from {@code from} was stored; restore it, then reset the log.
+     * A snapshot at or below what this member already applied is ignored (restoring it would move
+     * the state backwards). Entries after the snapshot are kept when the entry at its index has the
+     * snapshot's era, because they may already have been acknowledged (Raft paper section 7).
+     */
     void installReceivedSnapshot(String from, SnapshotMeta meta, Runnable acknowledge) {
         applyExecutor.execute(() -> {
+            if (meta.index() <= applier.appliedIndex()) {
+                loop.execute(acknowledge);
+                return;
+            }
             applier.restoreFrom(meta);
             loop.execute(() -> {
                 if (closed) {
                     return;
                 }
-                // The snapshot replaces the whole log: entries after it are refetched from the leader.
-                storage.truncateFrom(storage.firstIndex());
+                LogEntry atSnapshot = storage.entry(meta.index());
+                if (atSnapshot == null || atSnapshot.era() != meta.era()) {
+                    storage.truncateFrom(storage.firstIndex());
+                }
                 storage.compactUpTo(meta.index());
                 writeSeq++;
                 node.committer().request(this);
