@@ -80,6 +80,7 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
     private final Map<String, PendingSubmit> submits = new HashMap<>();
     private final List<String> unsent = new ArrayList<>();
     private final Map<Long, PendingRead> reads = new HashMap<>();
+    private final List<Runnable> readsAwaitingLeader = new ArrayList<>();
     private final Map<Long, CompletableFuture<Void>> requests = new HashMap<>();
     private boolean flushScheduled;
     private EventLoop.Cancellable ticker;
@@ -475,6 +476,9 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
     // ---- reads ----------------------------------------------------------------------------------
 
     private void startRead(PendingRead read, ReadConsistency consistency) {
+        if (read.future() != null && read.future().isDone()) {
+            return; // timed out while waiting for a leader
+        }
         if (core == null || closed) {
             failRead(read, RejectedException.Reason.CLOSED, "group not running");
             return;
@@ -488,6 +492,9 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
             long readId = nextLocalId.incrementAndGet();
             reads.put(readId, read);
             send(state.leaderId(), new RuntimeMessage.ReadRequest(readId, consistency, read.query()));
+        } else if (read.origin() == null) {
+            // No leader known yet (an election, or just restarted): wait for one until the deadline.
+            readsAwaitingLeader.add(() -> startRead(read, consistency));
         } else {
             failRead(read, RejectedException.Reason.NO_LEADER, "no leader known to " + memberId());
         }
@@ -707,6 +714,11 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
         }
         if (next.leaderId() != null && !unsent.isEmpty()) {
             scheduleFlush();
+        }
+        if (next.leaderId() != null && !readsAwaitingLeader.isEmpty()) {
+            List<Runnable> waiting = new ArrayList<>(readsAwaitingLeader);
+            readsAwaitingLeader.clear();
+            waiting.forEach(Runnable::run);
         }
         if (next.role() != Role.LEADER) {
             // Reads this member was confirming as leader can no longer be granted by it.

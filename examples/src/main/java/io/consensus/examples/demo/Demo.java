@@ -1,8 +1,6 @@
 package io.consensus.examples.demo;
 
 import io.consensus.core.Protocols;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,9 +27,7 @@ public final class Demo {
         System.out.println("consensus demo: protocols " + protocols + ", 3 members each, data and logs under " + workDir);
         List<DemoRun.Summary> summaries = new ArrayList<>();
         for (String protocol : protocols) {
-            try (DemoRun run = new DemoRun(protocol, workDir.resolve(protocol), freePorts(6))) {
-                summaries.add(run.run());
-            }
+            summaries.add(new DemoRun(protocol, workDir.resolve(protocol)).run());
         }
         System.out.println();
         System.out.println("Summary");
@@ -43,22 +39,5 @@ public final class Demo {
             allPassed &= s.passed();
         }
         System.exit(allPassed && !summaries.isEmpty() ? 0 : 1);
-    }
-
-    private static int[] freePorts(int count) throws IOException {
-        int[] ports = new int[count];
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < count; i++) {
-                ServerSocket socket = new ServerSocket(0);
-                sockets.add(socket);
-                ports[i] = socket.getLocalPort();
-            }
-        } finally {
-            for (ServerSocket socket : sockets) {
-                socket.close();
-            }
-        }
-        return ports;
     }
 }
