@@ -14,7 +14,9 @@ public final class Progress {
     private final int maxInflight;
     private long matchIndex;
     private long nextIndex;
-    private int inflight;
+    // End index of each batch in flight, oldest first: an acknowledgement frees exactly the batches
+    // it covers, so duplicated or stale acknowledgements cannot open the window wider.
+    private final java.util.ArrayDeque<Long> inflightEnds = new java.util.ArrayDeque<>();
     private boolean probing = true;
     private boolean recentlyActive;
     private long lastContactTick;
@@ -31,18 +33,18 @@ public final class Progress {
     public String memberId() { return memberId; }
     public long matchIndex() { return matchIndex; }
     public long nextIndex() { return nextIndex; }
-    public int inflight() { return inflight; }
+    public int inflight() { return inflightEnds.size(); }
     public boolean probing() { return probing; }
     public long lastContactTick() { return lastContactTick; }
 
     /** Whether another batch may be sent now. */
     public boolean canSend() {
-        return inflight < (probing ? 1 : maxInflight);
+        return inflightEnds.size() < (probing ? 1 : maxInflight);
     }
 
     /** A batch ending at {@code lastIndex} was sent. */
     public void sent(long lastIndex) {
-        inflight++;
+        inflightEnds.addLast(lastIndex);
         if (!probing) {
             nextIndex = Math.max(nextIndex, lastIndex + 1);
         }
@@ -55,7 +57,9 @@ public final class Progress {
      */
     public boolean acknowledged(long index, long tick) {
         markContact(tick);
-        inflight = Math.max(0, inflight - 1);
+        while (!inflightEnds.isEmpty() && inflightEnds.peekFirst() <= index) {
+            inflightEnds.removeFirst();
+        }
         probing = false;
         if (index <= matchIndex) {
             return false;
@@ -68,14 +72,14 @@ public final class Progress {
     /** The follower's log did not match; resend from {@code newNextIndex}, one batch at a time. */
     public void rejected(long newNextIndex, long tick) {
         markContact(tick);
-        inflight = 0;
+        inflightEnds.clear();
         probing = true;
         nextIndex = Math.max(matchIndex + 1, newNextIndex);
     }
 
     /** Nothing in flight is expected to arrive (e.g. a heartbeat round passed): allow one resend. */
     public void resetInflight() {
-        inflight = 0;
+        inflightEnds.clear();
         if (probing) {
             return;
         }
@@ -97,7 +101,7 @@ public final class Progress {
 
     @Override
     public String toString() {
-        return memberId + "{match=" + matchIndex + ", next=" + nextIndex + ", inflight=" + inflight
+        return memberId + "{match=" + matchIndex + ", next=" + nextIndex + ", inflight=" + inflightEnds.size()
                 + (probing ? ", probing" : "") + "}";
     }
 }
