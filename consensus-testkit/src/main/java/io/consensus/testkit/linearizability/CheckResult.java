@@ -62,22 +62,23 @@ public sealed interface CheckResult permits CheckResult.Linearizable, CheckResul
          */
         @Override
         public String describe() {
-            long known = subHistory.stream().filter(op -> !op.unknown()).count();
+            long unknown = subHistory.stream().filter(Operation::unknown).count();
             StringBuilder text = new StringBuilder()
                     .append("not linearizable: the ").append(subHistory.size())
-                    .append(" operations on key \"").append(key).append("\" (")
-                    .append(known).append(" with known outcome) have no linearization.\n")
+                    .append(" operations on key \"").append(key).append('"')
+                    .append(unknown == 0 ? "" : " (" + unknown + " with unknown outcome)")
+                    .append(" have no linearization.\n")
                     .append("The longest linearizable prefix found orders ")
                     .append(longestLinearization.size()).append(" of them, numbered in column #:\n");
             List<Integer> places = placesInLinearization();
             int intervalWidth = subHistory.stream()
                     .mapToInt(op -> op.describeInterval().length()).max().orElse(0);
-            text.append(String.format("%4s  %-" + intervalWidth + "s  %s\n", "#", "interval", "operation"));
+            String row = "%4s  %-" + Math.max(intervalWidth, "interval".length()) + "s  %s\n";
+            text.append(String.format(row, "#", "interval", "operation"));
             for (int i = 0; i < subHistory.size(); i++) {
                 Operation op = subHistory.get(i);
                 String place = places.get(i) == null ? "" : places.get(i).toString();
-                text.append(String.format("%4s  %-" + intervalWidth + "s  %s\n",
-                        place, op.describeInterval(), op.describeEffect()));
+                text.append(String.format(row, place, op.describeInterval(), op.describeEffect()));
             }
             return text.toString();
         }

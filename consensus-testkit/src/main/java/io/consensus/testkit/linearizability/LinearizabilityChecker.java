@@ -15,8 +15,10 @@ import java.util.stream.Collectors;
  * <p>Keys are independent registers, and linearizability is compositional, so each key's
  * sub-history is checked on its own (Herlihy and Wing; Porcupine calls this partitioning). Each
  * is searched with the Wing–Gong algorithm and Lowe's memoisation, the approach of Knossos and
- * Porcupine. The search is exponential in the worst case, so histories should keep the number
- * of operations concurrent on one key small.
+ * Porcupine, plus pruning that keeps unknown outcomes cheap when written values are unique. The
+ * search is still exponential in the worst case: in the number of operations concurrent on one
+ * key, an unknown-outcome write counting as concurrent with everything after its invoke. So
+ * tests should keep that number small, and prefer unique written values.
  *
  * <p>Stateless and thread-safe.
  */

@@ -95,12 +95,7 @@ public record Operation(
         return !unknown && complete < other.invoke;
     }
 
-    /** Completion time for ordering purposes: an unknown outcome never completes. */
-    long effectiveComplete() {
-        return unknown ? Long.MAX_VALUE : complete;
-    }
-
-    /** The operation without its key, e.g. {@code CAS "a"->"b" = true}. */
+    /** The operation without its key or interval, e.g. {@code CAS "a"->"b" = "true"}. */
     String describeEffect() {
         String outcome = unknown ? "(outcome unknown)" : "= " + quote(result);
         return switch (kind) {

@@ -1,6 +1,10 @@
 package io.consensus.testkit.linearizability;
 
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The sequential specification of one key: a register holding a string, or {@code null} when
@@ -25,6 +29,40 @@ final class Register {
                     ? Objects.equals(state, op.expect())
                     : !Objects.equals(state, op.expect());
         };
+    }
+
+    /** Whether {@code op} is known to have left the register unchanged: a GET or failed CAS. */
+    static boolean isReadOnly(Operation op) {
+        return !op.unknown() && (op.kind() == Operation.Kind.GET || "false".equals(op.result()));
+    }
+
+    /**
+     * Which values, written over {@code state}, some of {@code observers} would notice: accept
+     * with the new value but not with {@code state}. Equivalent to testing {@link #accepts} on
+     * each observer, but in constant time per value.
+     */
+    static Predicate<String> noticedWrites(String state, List<Operation> observers) {
+        Set<String> awaitedValues = new HashSet<>();
+        boolean awaitsAnyChange = false;
+        for (Operation op : observers) {
+            switch (op.kind()) {
+                case PUT -> { } // accepts every value alike
+                case GET -> {
+                    if (!op.unknown()) {
+                        awaitedValues.add(op.result());
+                    }
+                }
+                case CAS -> {
+                    if (op.unknown() || "true".equals(op.result())) {
+                        awaitedValues.add(op.expect());
+                    } else if (Objects.equals(op.expect(), state)) {
+                        awaitsAnyChange = true; // failed, so it went while the value was another
+                    }
+                }
+            }
+        }
+        boolean anyChange = awaitsAnyChange;
+        return value -> !Objects.equals(value, state) && (anyChange || awaitedValues.contains(value));
     }
 
     /** The register's value after {@code op}; only meaningful when {@link #accepts} holds. */
