@@ -56,11 +56,16 @@ final class Applier {
     private long appliedEra;
     private long lastSnapshotIndex;
     private volatile long appliedCount;
+    private final java.util.function.LongSupplier localClock;
+    private volatile long logClock;
+    private volatile long logClockObservedAt;
     private volatile long publishedAppliedIndex;
     private boolean halted;
 
     Applier(StateMachine stateMachine, SnapshotStore snapshots, long dedupTtlMillis, long snapshotThresholdEntries,
-            Membership initialMembership, Listener listener) {
+            java.util.function.LongSupplier localClock, Membership initialMembership, Listener listener) {
+        this.localClock = localClock;
+        this.logClockObservedAt = localClock.getAsLong();
         this.stateMachine = stateMachine;
         this.snapshots = snapshots;
         this.dedup = new DedupTable(dedupTtlMillis);
@@ -96,6 +101,7 @@ final class Applier {
                 throw new IOException("snapshot format " + format + " is not supported (expected " + SNAPSHOT_FORMAT + ")");
             }
             dedup.readFrom(data);
+            observeLogClock(dedup.logClockMillis());
             stateMachine.restore(data);
         } catch (IOException e) {
             halt(new IllegalStateException("cannot restore snapshot at index " + meta.index() + ": " + e.getMessage(), e));
@@ -144,10 +150,31 @@ final class Applier {
         return stateMachine.query(query);
     }
 
+    /**
+     * The time to stamp on a new batch: the log's own clock as last applied here, advanced by this
+     * member's elapsed time since. Anchoring to the log (not to a member's clock, whose origin is
+     * arbitrary) keeps dedup expiry meaningful across leaders, restarts and machines.
+     */
+    long logClockEstimate() {
+        return logClock + Math.max(0, localClock.getAsLong() - logClockObservedAt);
+    }
+
+    private void observeLogClock(long proposedAtMillis) {
+        if (proposedAtMillis > logClock) {
+            logClock = proposedAtMillis;
+            logClockObservedAt = localClock.getAsLong();
+        }
+    }
+
     private void applyBatch(CommandBatch batch) {
         dedup.advance(batch.proposedAtMillis());
+        observeLogClock(batch.proposedAtMillis());
         List<Pending> fresh = new ArrayList<>(batch.commands().size());
+        java.util.Set<String> keysInBatch = new java.util.HashSet<>();
         for (CommandBatch.Command command : batch.commands()) {
+            if (!keysInBatch.add(command.requestKey())) {
+                continue; // a retry batched with its first copy: the first copy's result serves both
+            }
             DedupTable.Cached cached = dedup.get(command.requestKey());
             if (cached != null) {
                 complete(command.requestKey(), cached.result(), cached.failure());

@@ -39,6 +39,11 @@ final class DedupTable {
         }
     }
 
+    /** The latest proposer time applied: the log's own clock. */
+    long logClockMillis() {
+        return logClockMillis;
+    }
+
     Cached get(String requestKey) {
         return entries.get(requestKey);
     }

@@ -63,7 +63,7 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
     private final SnapshotTransfer snapshotTransfer;
     private final List<LeadershipListener> listeners = new CopyOnWriteArrayList<>();
     private final AtomicInteger inFlightSubmits = new AtomicInteger();
-    private final AtomicLong nextLocalId = new AtomicLong();
+    private final AtomicLong nextLocalId;
     private final long incarnation;
 
     // Loop-confined state.
@@ -78,7 +78,7 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
     private long syncingEra;
     private final ArrayDeque<Deferred> afterPersist = new ArrayDeque<>();
     private final Map<String, PendingSubmit> submits = new HashMap<>();
-    private final List<String> unsent = new ArrayList<>();
+    private final java.util.LinkedHashSet<String> unsent = new java.util.LinkedHashSet<>();
     private final Map<Long, PendingRead> reads = new HashMap<>();
     private final List<Runnable> readsAwaitingLeader = new ArrayList<>();
     private final Map<Long, CompletableFuture<Void>> requests = new HashMap<>();
@@ -88,8 +88,8 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
     private volatile boolean started;
     private volatile boolean closed;
 
-    /** A Ready whose post-persist part waits for the sync that covers write {@code seq}. */
-    private record Deferred(long seq, Ready ready) {}
+    /** Work that waits for the sync that covers write {@code seq}: a Ready's post-persist part. */
+    private record Deferred(long seq, Runnable action) {}
 
     /** A command submitted on this member that has not applied here yet. */
     private static final class PendingSubmit {
@@ -117,10 +117,13 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
         this.storage = storage;
         this.stateMachine = stateMachine;
         this.applyExecutor = applyExecutor;
-        this.loop = node.loop();
+        this.loop = new GuardedLoop(node.loop(), this::failed);
         this.incarnation = node.random().nextLong() & Long.MAX_VALUE;
+        // Read and request ids start at a random point, so a reply meant for an earlier incarnation
+        // of this member (before a crash) never matches a request of this one.
+        this.nextLocalId = new AtomicLong(node.random().nextLong() & (Long.MAX_VALUE >>> 1));
         this.applier = new Applier(stateMachine, storage.snapshots(), config.dedupTtl().toMillis(),
-                config.snapshotThresholdEntries(), Membership.ofVoters(new java.util.TreeSet<>(config.members())),
+                config.snapshotThresholdEntries(), node.loop()::nowMillis, Membership.ofVoters(new java.util.TreeSet<>(config.members())),
                 new ApplyListener());
         this.snapshotTransfer = new SnapshotTransfer(this, storage, config.maxFrameBytes());
         this.status = statusOf(null);
@@ -158,6 +161,8 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
         if (closed) {
             return;
         }
+        // A crash may have lost the log reset that followed a received snapshot: redo it.
+        storage.latestSnapshot().filter(this::logDisagreesWith).ifPresent(this::resetLogTo);
         boolean empty = storage.lastIndex() == 0 && storage.metadata() == null && storage.latestSnapshot().isEmpty();
         Membership bootstrap = empty && config.bootstrap()
                 ? Membership.ofVoters(new java.util.TreeSet<>(config.members())) : null;
@@ -242,6 +247,19 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
         requests.values().forEach(f -> f.completeExceptionally(
                 new RejectedException(RejectedException.Reason.CLOSED, "group " + groupId() + " closed")));
         requests.clear();
+    }
+
+    /**
+     * A core or runtime invariant failed on the loop: the member's state can no longer be trusted,
+     * so the group halts. The error is rethrown so that a simulation fails at the point of failure.
+     */
+    private void failed(Throwable error) {
+        log.error("group {} on {}: unexpected failure on the event loop; halting the group", groupId(), memberId(), error);
+        halt(error);
+        if (error instanceof Error e) {
+            throw e;
+        }
+        throw (RuntimeException) error;
     }
 
     /** Stops this group after a fatal error (failed fsync, state machine Error). */
@@ -387,6 +405,7 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
 
     private void expire(String key, long timeoutMillis) {
         PendingSubmit pending = submits.remove(key);
+        unsent.remove(key);
         CompletableFuture<byte[]> waiter = applier.waiters().remove(key);
         if (pending == null || waiter == null) {
             return;
@@ -440,7 +459,7 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
     }
 
     private void sendBatch(List<CommandBatch.Command> commands, boolean leading, String leader) {
-        byte[] batch = new CommandBatch(loop.nowMillis(), commands).encode();
+        byte[] batch = new CommandBatch(applier.logClockEstimate(), commands).encode();
         if (leading && core.propose(batch)) {
             drain();
             return;
@@ -463,7 +482,7 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
             if (!applier.waiters().containsKey(entry.getKey())) {
                 continue;
             }
-            if (entry.getValue().lastSentMillis < cutoff && !unsent.contains(entry.getKey())) {
+            if (entry.getValue().lastSentMillis < cutoff) {
                 unsent.add(entry.getKey());
             }
         }
@@ -562,6 +581,14 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
         if (core == null || closed) {
             return;
         }
+        try {
+            dispatch(envelope);
+        } catch (RuntimeException | Error e) {
+            failed(e);
+        }
+    }
+
+    private void dispatch(Envelope envelope) {
         RuntimeMessage message;
         try {
             message = RuntimeMessage.decode(envelope.payload());
@@ -633,7 +660,7 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
             if (durableSeq >= writeSeq && afterPersist.isEmpty()) {
                 afterPersist(ready);
             } else {
-                afterPersist.add(new Deferred(writeSeq, ready));
+                afterPersist.add(new Deferred(writeSeq, () -> afterPersist(ready)));
             }
         }
         for (String to : ready.snapshotsTo()) {
@@ -687,12 +714,20 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
         if (closed) {
             return;
         }
+        try {
+            releaseDurable();
+        } catch (RuntimeException | Error e) {
+            failed(e);
+        }
+    }
+
+    private void releaseDurable() {
         durableSeq = Math.max(durableSeq, syncingSeq);
         if (syncingIndex > 0) {
             core.persisted(syncingIndex, syncingEra);
         }
         while (!afterPersist.isEmpty() && afterPersist.peek().seq() <= durableSeq) {
-            afterPersist(afterPersist.poll().ready());
+            afterPersist.poll().action().run();
         }
         drain();
     }
@@ -776,18 +811,45 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
                 if (closed) {
                     return;
                 }
-                LogEntry atSnapshot = storage.entry(meta.index());
-                if (atSnapshot == null || atSnapshot.era() != meta.era()) {
-                    storage.truncateFrom(storage.firstIndex());
-                }
-                storage.compactUpTo(meta.index());
+                resetLogTo(meta);
                 writeSeq++;
                 node.committer().request(this);
                 core.snapshotInstalled(from, meta);
                 drain();
-                acknowledge.run();
+                // Acknowledge only once the log reset is durable, so a crash cannot bring back
+                // entries below a snapshot the leader was told about.
+                afterPersist.add(new Deferred(writeSeq, acknowledge));
             });
         });
+    }
+
+    /**
+     * Makes the log start after {@code snapshot}: entries after it are kept when the entry at its
+     * index has its era (they may have been acknowledged, Raft paper section 7), else the log is
+     * emptied.
+     */
+    private void resetLogTo(SnapshotMeta snapshot) {
+        LogEntry atSnapshot = storage.entry(snapshot.index());
+        if (atSnapshot == null || atSnapshot.era() != snapshot.era()) {
+            if (storage.lastIndex() >= storage.firstIndex()) {
+                storage.truncateFrom(storage.firstIndex());
+            }
+        }
+        storage.compactUpTo(snapshot.index());
+    }
+
+    /** Whether the log holds entries a snapshot should have replaced (stale ones at or below it). */
+    private boolean logDisagreesWith(SnapshotMeta snapshot) {
+        if (storage.lastIndex() < storage.firstIndex()) {
+            return false;
+        }
+        LogEntry atSnapshot = storage.entry(snapshot.index());
+        return atSnapshot == null ? storage.firstIndex() <= snapshot.index() : atSnapshot.era() != snapshot.era();
+    }
+
+    /** The native index applied so far (for refusing stale snapshots). */
+    long appliedIndex() {
+        return applier.appliedIndex();
     }
 
     private final class ApplyListener implements Applier.Listener {

@@ -59,13 +59,20 @@ public final class NodeRuntime implements ConsensusNode {
 
     @Override
     public ConsensusGroup openGroup(ConsensusConfig config, StateMachine stateMachine) {
+        return openGroup(config, stateMachine, Protocols.find(config.protocol()));
+    }
+
+    /**
+     * Opens a group driven by this protocol instance rather than the one named in the
+     * configuration: for tests that inject fault switches, and for protocols not on the class path.
+     */
+    public ConsensusGroup openGroup(ConsensusConfig config, StateMachine stateMachine, ConsensusProtocol protocol) {
         if (!config.memberId().equals(memberId)) {
             throw new IllegalArgumentException("config is for member " + config.memberId() + " but this node is " + memberId);
         }
         if (closed) {
             throw new IllegalStateException("node " + memberId + " is closed");
         }
-        ConsensusProtocol protocol = Protocols.find(config.protocol());
         LogStorage log = storage.open(new GroupIdentity(config.clusterId(), config.groupId(), config.protocol(), memberId));
         GroupRuntime group = new GroupRuntime(this, config, protocol, log, stateMachine, environment.applyExecutor().get());
         if (groups.putIfAbsent(config.groupId(), group) != null) {

@@ -96,6 +96,13 @@ final class SnapshotTransfer {
     }
 
     void onChunk(String from, RuntimeMessage.SnapshotChunk chunk) {
+        long stored = storage.snapshots().latest().map(SnapshotMeta::index).orElse(0L);
+        if (chunk.meta().index() <= Math.max(stored, group.appliedIndex())) {
+            // Never replace a newer snapshot or applied state with an older one: tell the sender
+            // it is done, and the protocol's own probing resumes replication from our log.
+            group.send(from, new RuntimeMessage.SnapshotAck(chunk.meta().index(), 0, true));
+            return;
+        }
         if (incoming == null || !incoming.meta.equals(chunk.meta()) || !incoming.from.equals(from)) {
             if (chunk.offset() != 0) {
                 group.send(from, new RuntimeMessage.SnapshotAck(chunk.meta().index(), 0, false));
