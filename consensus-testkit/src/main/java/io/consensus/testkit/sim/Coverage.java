@@ -1,0 +1,91 @@
+package io.consensus.testkit.sim;
+
+/**
+ * What a run (or a suite of runs, {@link #add added} up) exercised, so that a suite can assert it was
+ * not trivially fault-free. Leader changes count distinct (member, era) leaderships; log
+ * truncations count storage truncations that removed entries (outside snapshot installs); snapshot
+ * installs count snapshots a member received and installed from another. The last two counters
+ * count what the runtime work-arounds of {@link Simulation.Builder} absorbed: they should be zero
+ * once the runtime is fixed.
+ */
+public final class Coverage {
+
+    long runs;
+    long operationsOk;
+    long operationsUnknown;
+    long operationsFailed;
+    long staleReads;
+    long leaderChanges;
+    long crashes;
+    long tornCrashes;
+    long pauses;
+    long partitions;
+    long snapshotInstalls;
+    long logTruncations;
+    long membershipChanges;
+    long misroutedReadReplies;
+    long olderSnapshotsRefused;
+    long messagesDelivered;
+    long messagesDropped;
+    long messagesDuplicated;
+    long events;
+    long virtualMillis;
+
+    public long runs() { return runs; }
+    public long operationsOk() { return operationsOk; }
+    public long operationsUnknown() { return operationsUnknown; }
+    public long operationsFailed() { return operationsFailed; }
+    public long staleReads() { return staleReads; }
+    public long leaderChanges() { return leaderChanges; }
+    public long crashes() { return crashes; }
+    public long tornCrashes() { return tornCrashes; }
+    public long pauses() { return pauses; }
+    public long partitions() { return partitions; }
+    public long snapshotInstalls() { return snapshotInstalls; }
+    public long logTruncations() { return logTruncations; }
+    public long membershipChanges() { return membershipChanges; }
+    public long misroutedReadReplies() { return misroutedReadReplies; }
+    public long olderSnapshotsRefused() { return olderSnapshotsRefused; }
+    public long messagesDelivered() { return messagesDelivered; }
+    public long messagesDropped() { return messagesDropped; }
+    public long messagesDuplicated() { return messagesDuplicated; }
+    public long events() { return events; }
+    public long virtualMillis() { return virtualMillis; }
+
+    /** Adds {@code other}'s counts to this one's. */
+    public synchronized Coverage add(Coverage other) {
+        runs += other.runs;
+        operationsOk += other.operationsOk;
+        operationsUnknown += other.operationsUnknown;
+        operationsFailed += other.operationsFailed;
+        staleReads += other.staleReads;
+        leaderChanges += other.leaderChanges;
+        crashes += other.crashes;
+        tornCrashes += other.tornCrashes;
+        pauses += other.pauses;
+        partitions += other.partitions;
+        snapshotInstalls += other.snapshotInstalls;
+        logTruncations += other.logTruncations;
+        membershipChanges += other.membershipChanges;
+        misroutedReadReplies += other.misroutedReadReplies;
+        olderSnapshotsRefused += other.olderSnapshotsRefused;
+        messagesDelivered += other.messagesDelivered;
+        messagesDropped += other.messagesDropped;
+        messagesDuplicated += other.messagesDuplicated;
+        events += other.events;
+        virtualMillis += other.virtualMillis;
+        return this;
+    }
+
+    @Override
+    public synchronized String toString() {
+        return "runs=" + runs + " ops(ok=" + operationsOk + " unknown=" + operationsUnknown + " failed=" + operationsFailed
+                + " stale=" + staleReads + ") leaderChanges=" + leaderChanges + " crashes=" + crashes + " (torn "
+                + tornCrashes + ") pauses=" + pauses + " partitions=" + partitions + " snapshotInstalls="
+                + snapshotInstalls + " logTruncations=" + logTruncations + " membershipChanges=" + membershipChanges
+                + (misroutedReadReplies > 0 ? " misroutedReadReplies=" + misroutedReadReplies : "")
+                + (olderSnapshotsRefused > 0 ? " olderSnapshotsRefused=" + olderSnapshotsRefused : "")
+                + " messages(delivered=" + messagesDelivered + " dropped=" + messagesDropped + " duplicated="
+                + messagesDuplicated + ") events=" + events + " virtualMillis=" + virtualMillis;
+    }
+}
