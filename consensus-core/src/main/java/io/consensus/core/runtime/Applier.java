@@ -243,8 +243,22 @@ final class Applier {
         listener.applied(appliedIndex);
     }
 
-    private void takeSnapshot() {
-        SnapshotMeta meta = new SnapshotMeta(appliedIndex, appliedEra, appliedCount, membership);
+    /**
+     * Creates a new group: stores the state machine's initial state with the bootstrap membership as
+     * a snapshot at index 0, so the membership is durable before any member votes, and a restart
+     * finds it even if the log holds no configuration entry yet.
+     */
+    void bootstrap(Membership initial) {
+        membership = initial;
+        try {
+            writeSnapshot(new SnapshotMeta(0, 0, 0, initial));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot store the bootstrap snapshot: " + e.getMessage(), e);
+        }
+        log.info("bootstrapped a new group with voters {}", initial.voters());
+    }
+
+    private void writeSnapshot(SnapshotMeta meta) throws IOException {
         try (SnapshotStore.Writer writer = snapshots.begin(meta)) {
             OutputStream out = writer.output();
             DataOutputStream data = new DataOutputStream(out);
@@ -253,7 +267,15 @@ final class Applier {
             data.flush();
             stateMachine.snapshot(out);
             out.flush();
+            // Installed only once forced: the snapshot store makes it durable before it is visible.
             writer.install();
+        }
+    }
+
+    private void takeSnapshot() {
+        SnapshotMeta meta = new SnapshotMeta(appliedIndex, appliedEra, appliedCount, membership);
+        try {
+            writeSnapshot(meta);
         } catch (IOException e) {
             // A failed snapshot loses nothing: the log still holds every entry. Try again later.
             log.warn("snapshot at index {} failed: {}", appliedIndex, e.toString());

@@ -85,6 +85,7 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
     private boolean flushScheduled;
     private EventLoop.Cancellable ticker;
     private long ticks;
+    private long lastTickMillis;
     private volatile boolean started;
     private volatile boolean closed;
 
@@ -141,6 +142,9 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
         CompletableFuture<Void> recovered = new CompletableFuture<>();
         applyExecutor.execute(() -> {
             try {
+                if (config.bootstrap() && storageIsEmpty()) {
+                    applier.bootstrap(Membership.ofVoters(new java.util.TreeSet<>(config.members())));
+                }
                 applier.recover();
                 recovered.complete(null);
             } catch (Throwable t) {
@@ -163,19 +167,19 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
         }
         // A crash may have lost the log reset that followed a received snapshot: redo it.
         storage.latestSnapshot().filter(this::logDisagreesWith).ifPresent(this::resetLogTo);
-        boolean empty = storage.lastIndex() == 0 && storage.metadata() == null && storage.latestSnapshot().isEmpty();
-        Membership bootstrap = empty && config.bootstrap()
-                ? Membership.ofVoters(new java.util.TreeSet<>(config.members())) : null;
-        boolean fresh = empty && !config.bootstrap();
+        // A bootstrapping member stored its membership as a snapshot at index 0 in start(), so an
+        // empty storage here means a member joining an existing group with a wiped or new disk.
+        boolean fresh = storageIsEmpty();
         if (fresh) {
             log.info("group {} on {}: empty data directory and no bootstrap; joining as a non-voter until caught up",
                     groupId(), memberId());
         }
-        core = protocol.createCore(new CoreContext(config, storage, bootstrap,
+        core = protocol.createCore(new CoreContext(config, storage, null,
                 new SplittableRandom(node.random().nextLong()), fresh));
         state = core.status().state();
         refreshStatus();
         drain();
+        lastTickMillis = loop.nowMillis();
         scheduleTick();
     }
 
@@ -189,15 +193,30 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
         });
     }
 
+    /**
+     * Gives the core every tick it is owed by the clock. A timer that fired late (a GC pause, a busy
+     * loop) must not leave the core's sense of time behind: a leader that slept through its lease
+     * would otherwise serve lease reads after another leader took over.
+     */
     private void tick() {
-        ticks++;
-        core.tick();
-        drain();
-        if (ticks % Math.max(1, config.heartbeatIntervalTicks()) == 0) {
-            refreshStatus();
+        long tickMillis = config.tick().toMillis();
+        long owed = (loop.nowMillis() - lastTickMillis) / tickMillis;
+        if (owed <= 0) {
+            return;
         }
-        if (ticks % Math.max(1, config.electionTimeoutTicks() / 2) == 0) {
-            resendStalled();
+        lastTickMillis += owed * tickMillis;
+        // Past a few election timeouts every protocol timer has expired; more ticks change nothing.
+        long count = Math.min(owed, 4L * config.electionTimeoutTicks());
+        for (long i = 0; i < count && !closed; i++) {
+            ticks++;
+            core.tick();
+            drain();
+            if (ticks % Math.max(1, config.heartbeatIntervalTicks()) == 0) {
+                refreshStatus();
+            }
+            if (ticks % Math.max(1, config.electionTimeoutTicks() / 2) == 0) {
+                resendStalled();
+            }
         }
     }
 
@@ -502,6 +521,7 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
             failRead(read, RejectedException.Reason.CLOSED, "group not running");
             return;
         }
+        tick(); // ticks owed after a pause reach the core before it judges its lease
         if (state.role() == Role.LEADER) {
             long readId = nextLocalId.incrementAndGet();
             reads.put(readId, read);
@@ -836,6 +856,10 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
             }
         }
         storage.compactUpTo(snapshot.index());
+    }
+
+    private boolean storageIsEmpty() {
+        return storage.lastIndex() == 0 && storage.metadata() == null && storage.latestSnapshot().isEmpty();
     }
 
     /** Whether the log holds entries a snapshot should have replaced (stale ones at or below it). */

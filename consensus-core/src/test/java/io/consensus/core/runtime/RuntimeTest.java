@@ -56,13 +56,17 @@ class RuntimeTest {
         }
 
         @Override
-        public void snapshot(OutputStream out) {
-            throw new UnsupportedOperationException("not used here");
+        public void snapshot(OutputStream out) throws java.io.IOException {
+            out.write(String.join("\n", applied).getBytes(StandardCharsets.UTF_8));
         }
 
         @Override
-        public void restore(InputStream in) {
-            throw new UnsupportedOperationException("not used here");
+        public void restore(InputStream in) throws java.io.IOException {
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            applied.clear();
+            if (!text.isEmpty()) {
+                applied.addAll(List.of(text.split("\n")));
+            }
         }
     }
 
