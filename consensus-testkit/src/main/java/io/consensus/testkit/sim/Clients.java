@@ -20,7 +20,7 @@ import java.util.random.RandomGenerator;
 /**
  * The simulated clients. Each runs one operation at a time against a random member, through the
  * public {@link ConsensusGroup} API, and retries as a real client does: a write whose outcome is
- * unknown is retried with the same request id on another member, a refused one is simply retried,
+ * unknown is retried with the same request id on a random member, a refused one is simply retried,
  * and a read is retried afresh. Every operation is recorded with invoke and completion times for
  * the linearizability check: a write that never learned its outcome is recorded as unknown, and
  * one that certainly did not apply is left out. STALE reads are checked against the applied prefix
@@ -37,7 +37,6 @@ final class Clients {
     private static final int OPS_PER_WINDOW = 60;
     private static final RuntimeException CLIENT_TIMEOUT = new RuntimeException("client gave up waiting");
     private static final RuntimeException MEMBER_DOWN = new RuntimeException("connection refused: member down");
-    private static final RuntimeException MISROUTED = new RuntimeException("misrouted read reply");
     private static final RuntimeException CONNECTION_LOST = new RuntimeException("connection lost: member crashed");
 
     enum Kind { PUT, CAS, GET, COMMAND }
@@ -52,8 +51,7 @@ final class Clients {
         final String expect;
         final ReadConsistency consistency;
         final byte[] command;
-        String requestId;
-        final java.util.BitSet tried = new java.util.BitSet();
+        final String requestId;
         final List<String> attemptLog = new ArrayList<>();
         long invokeStamp;
         long invokeMicros;
@@ -102,8 +100,6 @@ final class Clients {
     private final int target;
     private final Function<RandomGenerator, byte[]> commands;
     private final long clientTimeoutMicros;
-    private final boolean untriedMembersOnly;
-    private final boolean tolerateMisroutedReadReplies;
     private final List<Op> finished = new ArrayList<>();
     private final List<Operation> history = new ArrayList<>();
     private final Op[] current;
@@ -118,8 +114,7 @@ final class Clients {
      *                 machine's commands (then nothing is checked for linearizability)
      */
     Clients(Run run, Scheduler scheduler, SplittableRandom random, Coverage coverage, int clientCount, int operations,
-            Function<RandomGenerator, byte[]> commands, long clientTimeoutMicros, boolean untriedMembersOnly,
-            boolean tolerateMisroutedReadReplies) {
+            Function<RandomGenerator, byte[]> commands, long clientTimeoutMicros) {
         this.run = run;
         this.scheduler = scheduler;
         this.random = random;
@@ -128,8 +123,6 @@ final class Clients {
         this.target = operations;
         this.commands = commands;
         this.clientTimeoutMicros = clientTimeoutMicros;
-        this.untriedMembersOnly = untriedMembersOnly;
-        this.tolerateMisroutedReadReplies = tolerateMisroutedReadReplies;
         this.current = new Op[clientCount];
         for (int i = 0; i < clientCount; i++) {
             lastSeen.add(new HashMap<>());
@@ -235,7 +228,7 @@ final class Clients {
         op.attempts++;
         long token = ++nextToken;
         op.token = token;
-        int memberIndex = pickMember(op);
+        int memberIndex = random.nextInt(run.memberCount());
         op.attemptMember = memberIndex;
         SimMember member = run.member(memberIndex);
         if (!op.isWrite() || op.attempts == 1) {
@@ -260,28 +253,6 @@ final class Clients {
         scheduler.after(clientTimeoutMicros, null, this, () -> attemptDone(op, token, null, CLIENT_TIMEOUT));
     }
 
-    /**
-     * A random member; with the untried-members work-around, a write goes only to members it was not
-     * yet sent to (the liveness write, once every member was tried, starts over with a new id).
-     */
-    private int pickMember(Op op) {
-        int n = run.memberCount();
-        if (!untriedMembersOnly || !op.isWrite()) {
-            return random.nextInt(n);
-        }
-        if (op.tried.cardinality() >= n) {
-            op.tried.clear();
-            op.requestId = op.requestId + "'";
-        }
-        int skip = random.nextInt(n - op.tried.cardinality());
-        int member = op.tried.nextClearBit(0);
-        for (int i = 0; i < skip; i++) {
-            member = op.tried.nextClearBit(member + 1);
-        }
-        op.tried.set(member);
-        return member;
-    }
-
     private void attemptDone(Op op, long token, byte[] result, Throwable error) {
         attemptDone(op, token, result, error, null, null);
     }
@@ -293,16 +264,10 @@ final class Clients {
         }
         op.token = 0;
         if (error == null && op.kind == Kind.GET && !op.key.equals(KvStateMachine.key(result))) {
-            String misrouted = "a GET of " + op.key + " on " + run.member(op.attemptMember).id
+            run.fail("a GET of " + op.key + " on " + run.member(op.attemptMember).id
                     + " was answered with the result of a read of " + KvStateMachine.key(result)
-                    + ": the runtime matched a read reply to the wrong read";
-            if (!tolerateMisroutedReadReplies) {
-                run.fail(misrouted, op.toString());
-                return;
-            }
-            coverage.misroutedReadReplies++;
-            run.note("client", misrouted);
-            error = MISROUTED;
+                    + ": the runtime matched a read reply to the wrong read", op.toString());
+            return;
         }
         if (error == null) {
             if (op.kind == Kind.GET && op.consistency == ReadConsistency.STALE && member != null) {
@@ -329,8 +294,7 @@ final class Clients {
             note = cause.toString();
         }
         op.attemptLog.set(op.attemptLog.size() - 1, op.attemptLog.get(op.attemptLog.size() - 1) + " " + note);
-        int maxAttempts = !op.isWrite() ? MAX_READ_ATTEMPTS
-                : untriedMembersOnly ? Math.min(MAX_WRITE_ATTEMPTS, run.memberCount()) : MAX_WRITE_ATTEMPTS;
+        int maxAttempts = op.isWrite() ? MAX_WRITE_ATTEMPTS : MAX_READ_ATTEMPTS;
         boolean again = op == liveness ? !run.stopped() : op.attempts < maxAttempts;
         if (again) {
             // Exponential back-off with jitter, as real clients do: 20 ms, 40 ms, ... up to 1 s.

@@ -4,9 +4,7 @@ package io.consensus.testkit.sim;
  * What a run (or a suite of runs, {@link #add added} up) exercised, so that a suite can assert it was
  * not trivially fault-free. Leader changes count distinct (member, era) leaderships; log
  * truncations count storage truncations that removed entries (outside snapshot installs); snapshot
- * installs count snapshots a member received and installed from another. The last two counters
- * count what the runtime work-arounds of {@link Simulation.Builder} absorbed: they should be zero
- * once the runtime is fixed.
+ * installs count snapshots a member received and installed from another.
  */
 public final class Coverage {
 
@@ -23,8 +21,6 @@ public final class Coverage {
     long snapshotInstalls;
     long logTruncations;
     long membershipChanges;
-    long misroutedReadReplies;
-    long olderSnapshotsRefused;
     long messagesDelivered;
     long messagesDropped;
     long messagesDuplicated;
@@ -44,8 +40,6 @@ public final class Coverage {
     public long snapshotInstalls() { return snapshotInstalls; }
     public long logTruncations() { return logTruncations; }
     public long membershipChanges() { return membershipChanges; }
-    public long misroutedReadReplies() { return misroutedReadReplies; }
-    public long olderSnapshotsRefused() { return olderSnapshotsRefused; }
     public long messagesDelivered() { return messagesDelivered; }
     public long messagesDropped() { return messagesDropped; }
     public long messagesDuplicated() { return messagesDuplicated; }
@@ -67,8 +61,6 @@ public final class Coverage {
         snapshotInstalls += other.snapshotInstalls;
         logTruncations += other.logTruncations;
         membershipChanges += other.membershipChanges;
-        misroutedReadReplies += other.misroutedReadReplies;
-        olderSnapshotsRefused += other.olderSnapshotsRefused;
         messagesDelivered += other.messagesDelivered;
         messagesDropped += other.messagesDropped;
         messagesDuplicated += other.messagesDuplicated;
@@ -83,8 +75,6 @@ public final class Coverage {
                 + " stale=" + staleReads + ") leaderChanges=" + leaderChanges + " crashes=" + crashes + " (torn "
                 + tornCrashes + ") pauses=" + pauses + " partitions=" + partitions + " snapshotInstalls="
                 + snapshotInstalls + " logTruncations=" + logTruncations + " membershipChanges=" + membershipChanges
-                + (misroutedReadReplies > 0 ? " misroutedReadReplies=" + misroutedReadReplies : "")
-                + (olderSnapshotsRefused > 0 ? " olderSnapshotsRefused=" + olderSnapshotsRefused : "")
                 + " messages(delivered=" + messagesDelivered + " dropped=" + messagesDropped + " duplicated="
                 + messagesDuplicated + ") events=" + events + " virtualMillis=" + virtualMillis;
     }

@@ -25,22 +25,18 @@ final class ObservedStorage implements NodeStorage {
     private final Coverage coverage;
     private final BooleanSupplier onLoop;
     private final LongSupplier appliedCount;
-    private final boolean refuseOlderSnapshots;
     private long mutations;
     private long durableMutations;
     private java.util.function.Consumer<String> note = text -> { };
 
     /**
-     * @param appliedCount         the member's applied command count, for the trace
-     * @param refuseOlderSnapshots see {@link Simulation.Builder#refuseOlderSnapshots}
+     * @param appliedCount the member's applied command count, for the trace
      */
-    ObservedStorage(NodeStorage delegate, Coverage coverage, BooleanSupplier onLoop, LongSupplier appliedCount,
-                    boolean refuseOlderSnapshots) {
+    ObservedStorage(NodeStorage delegate, Coverage coverage, BooleanSupplier onLoop, LongSupplier appliedCount) {
         this.delegate = delegate;
         this.coverage = coverage;
         this.onLoop = onLoop;
         this.appliedCount = appliedCount;
-        this.refuseOlderSnapshots = refuseOlderSnapshots;
     }
 
     /** Where to note received snapshots in the trace. */
@@ -112,14 +108,6 @@ final class ObservedStorage implements NodeStorage {
 
         @Override
         public Writer begin(SnapshotMeta meta) throws IOException {
-            Optional<SnapshotMeta> stored = log.snapshots().latest();
-            if (refuseOlderSnapshots && onLoop.getAsBoolean() && stored.isPresent() && meta.index() < stored.get().index()) {
-                coverage.olderSnapshotsRefused++;
-                note.accept("refuses a received snapshot at index " + meta.index() + ": it stores one at "
-                        + stored.get().index());
-                throw new IOException("refusing a received snapshot at index " + meta.index()
-                        + " older than the stored one at " + stored.get().index());
-            }
             Writer writer = log.snapshots().begin(meta);
             return new Writer() {
                 @Override

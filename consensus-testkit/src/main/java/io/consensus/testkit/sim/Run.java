@@ -37,6 +37,8 @@ final class Run implements SimMember.Hooks, SimMember.Timing {
 
     private static final long MAX_EVENTS = 200_000_000L;
     private static final int TRACE_CAPACITY = 1 << 15;
+    /** The protocol name configured when a protocol instance runs (not looked up: the instance is passed in). */
+    private static final String INSTANCE_PROTOCOL_NAME = "simulated";
 
     private final Simulation.Settings settings;
     private final long seed;
@@ -82,20 +84,19 @@ final class Run implements SimMember.Hooks, SimMember.Timing {
         this.network = new SimNetwork(scheduler, random, trace, coverage, ids, settings.network());
         List<ConsensusConfig> configs = configs(ids);
         for (int i = 0; i < ids.size(); i++) {
-            members.add(new SimMember(i, configs.get(i), scheduler, network, random, coverage, this, this,
-                    settings.refuseOlderSnapshots()));
+            members.add(new SimMember(i, configs.get(i), settings.protocolInstance(), scheduler, network, random,
+                    coverage, this, this));
         }
         this.electionTimeoutMicros = configs.get(0).electionTimeout().toMillis() * 1000;
         this.clientTimeoutMicros = configs.get(0).requestTimeout().toMillis() * 1000 + 200_000;
         this.clients = new Clients(this, scheduler, random, coverage, settings.clients(), settings.operations(),
-                settings.commands(), clientTimeoutMicros, settings.retryOnUntriedMembers(),
-                settings.tolerateMisroutedReadReplies());
+                settings.commands(), clientTimeoutMicros);
         this.faults = new FaultInjector(this, settings.faults(), scheduler, random, network, members, coverage);
     }
 
     private List<ConsensusConfig> configs(List<String> ids) {
         List<Member> all = ids.stream().map(Member::local).toList();
-        String protocol = settings.protocolInstance() != null ? SimulatedProtocol.NAME : settings.protocolName();
+        String protocol = settings.protocolInstance() != null ? INSTANCE_PROTOCOL_NAME : settings.protocolName();
         List<ConsensusConfig> configs = new ArrayList<>();
         for (String id : ids) {
             ConsensusConfig.Builder builder = ConsensusConfig.builder()
@@ -121,14 +122,7 @@ final class Run implements SimMember.Hooks, SimMember.Timing {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         boolean cpuTime = threads.isCurrentThreadCpuTimeSupported();
         long cpuStart = cpuTime ? threads.getCurrentThreadCpuTime() : System.nanoTime();
-        if (settings.protocolInstance() != null) {
-            SimulatedProtocol.install(settings.protocolInstance());
-        }
-        try {
-            simulate();
-        } finally {
-            SimulatedProtocol.uninstall();
-        }
+        simulate();
         long cpu = (cpuTime ? threads.getCurrentThreadCpuTime() : System.nanoTime()) - cpuStart;
         coverage.runs = 1;
         coverage.events = scheduler.executed();

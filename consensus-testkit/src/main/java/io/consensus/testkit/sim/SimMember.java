@@ -5,6 +5,7 @@ import io.consensus.api.ConsensusGroup;
 import io.consensus.api.GroupStatus;
 import io.consensus.api.LeadershipListener;
 import io.consensus.api.StateMachine;
+import io.consensus.api.spi.ConsensusProtocol;
 import io.consensus.core.Consensus;
 import io.consensus.core.runtime.NodeEnvironment;
 import io.consensus.core.runtime.NodeRuntime;
@@ -82,31 +83,32 @@ final class SimMember {
     final int index;
     final String id;
     private final ConsensusConfig config;
+    private final ConsensusProtocol protocol;
     private final Scheduler scheduler;
     private final SimNetwork network;
     private final SplittableRandom random;
     private final Coverage coverage;
     private final Timing timing;
     private final Hooks hooks;
-    private final boolean refuseOlderSnapshots;
     private final List<Scheduler.Event> held = new ArrayList<>();
     private MemoryNodeStorage disk = new MemoryNodeStorage();
     private Incarnation current;
     private int incarnations;
     private boolean paused;
 
-    SimMember(int index, ConsensusConfig config, Scheduler scheduler, SimNetwork network, SplittableRandom random,
-              Coverage coverage, Timing timing, Hooks hooks, boolean refuseOlderSnapshots) {
+    /** @param protocol the protocol instance to run, or null for the one the configuration names */
+    SimMember(int index, ConsensusConfig config, ConsensusProtocol protocol, Scheduler scheduler, SimNetwork network,
+              SplittableRandom random, Coverage coverage, Timing timing, Hooks hooks) {
         this.index = index;
         this.id = config.memberId();
         this.config = config;
+        this.protocol = protocol;
         this.scheduler = scheduler;
         this.network = network;
         this.random = random;
         this.coverage = coverage;
         this.timing = timing;
         this.hooks = hooks;
-        this.refuseOlderSnapshots = refuseOlderSnapshots;
     }
 
     /** Starts a new incarnation from what the disk holds. */
@@ -121,13 +123,14 @@ final class SimMember {
                 () -> new Lane(scheduler, inc, id + "/apply", () -> timing.applyDelayMicros(random)),
                 new SplittableRandom(random.nextLong()), () -> { });
         ObservedStorage storage = new ObservedStorage(disk, coverage, () -> scheduler.currentLane() == inc.loop,
-                () -> inc.group.status().appliedIndex(), refuseOlderSnapshots);
+                () -> inc.group.status().appliedIndex());
         storage.onNote(text -> hooks.note(this, "snapshot", text));
         inc.storage = storage;
         inc.node = Consensus.node(config).storage(storage).transport(network.transport(index))
                 .environment(environment).build();
         inc.stateMachine = hooks.newStateMachine(this);
-        inc.group = inc.node.openGroup(config, inc.stateMachine);
+        inc.group = protocol != null ? inc.node.openGroup(config, inc.stateMachine, protocol)
+                : inc.node.openGroup(config, inc.stateMachine);
         inc.group.addLeadershipListener(change -> {
             if (inc.alive) {
                 hooks.leadership(this, change);

@@ -45,8 +45,7 @@ public final class Simulation {
                     NetworkModel network, FaultModel faults, double clockDriftBound, long clockOffsetMaxMillis,
                     UnaryOperator<ConsensusConfig.Builder> configure, Supplier<StateMachine> stateMachine,
                     Function<RandomGenerator, byte[]> commands, boolean oneLeaderPerEra, long livenessBoundMillis,
-                    long maxWorkloadMillis, long fsyncMaxMicros, boolean retryOnUntriedMembers,
-                    boolean tolerateMisroutedReadReplies, boolean refuseOlderSnapshots) {}
+                    long maxWorkloadMillis, long fsyncMaxMicros) {}
 
     private final Settings settings;
 
@@ -156,9 +155,6 @@ public final class Simulation {
         private long livenessBoundMillis = 30_000;
         private long maxWorkloadMillis = -1;
         private long fsyncMaxMicros = 5_000;
-        private boolean tolerateMisroutedReadReplies;
-        private boolean refuseOlderSnapshots;
-        private boolean retryOnUntriedMembers;
 
         private Builder() {}
 
@@ -263,44 +259,6 @@ public final class Simulation {
             return this;
         }
 
-        /**
-         * A work-around for a runtime bug, off by default: a GET answered with the result of a read
-         * of another key counts as a failed read instead of failing the run. The runtime numbers
-         * forwarded reads from 1 in every incarnation, so the leader's reply to a read forwarded
-         * before a crash is taken, after the restart, as the answer to a new read with the same
-         * number. Counted in {@link Coverage#misroutedReadReplies()}. (A misrouted reply for the
-         * same key cannot be told apart and may still show up as a linearizability violation.)
-         */
-        public Builder tolerateMisroutedReadReplies(boolean value) {
-            tolerateMisroutedReadReplies = value;
-            return this;
-        }
-
-        /**
-         * A work-around for a runtime bug, off by default: clients retry a write only on members
-         * they have not sent it to yet (so at most once per member). The runtime keeps the request
-         * key of an expired submit in its send queue; when the client retries the same request id
-         * on the same member, the key is queued twice, both copies travel in one batch, and the
-         * applier, which de-duplicates only against earlier batches, applies the command twice.
-         */
-        public Builder retryOnUntriedMembers(boolean value) {
-            retryOnUntriedMembers = value;
-            return this;
-        }
-
-        /**
-         * A work-around for a runtime bug, off by default: refuse (in the simulated storage) to
-         * store a snapshot received from another member that is older than the one already stored.
-         * The runtime's snapshot transfer stores every complete snapshot it receives, replacing a
-         * newer one; it then skips restoring a stale one, but after a restart the member recovers
-         * from the older snapshot while its log was already compacted past it, leaving a gap.
-         * Counted in {@link Coverage#olderSnapshotsRefused()}.
-         */
-        public Builder refuseOlderSnapshots(boolean value) {
-            refuseOlderSnapshots = value;
-            return this;
-        }
-
         public Simulation build() {
             if (protocolInstance == null && protocolName == null) {
                 throw new IllegalStateException("a protocol is required: protocol(instance) or protocol(name)");
@@ -314,8 +272,7 @@ public final class Simulation {
             long workload = maxWorkloadMillis > 0 ? maxWorkloadMillis : 60_000 + 50L * operations;
             return new Simulation(new Settings(protocolInstance, protocolName, members, operations, clients, network,
                     faults, clockDriftBound, clockOffsetMaxMillis, configure, stateMachine, commands, oneLeaderPerEra,
-                    livenessBoundMillis, workload, fsyncMaxMicros, retryOnUntriedMembers,
-                    tolerateMisroutedReadReplies, refuseOlderSnapshots));
+                    livenessBoundMillis, workload, fsyncMaxMicros));
         }
     }
 }
