@@ -1,0 +1,162 @@
+package io.consensus.zab;
+
+import io.consensus.core.protocol.Quorum;
+import io.consensus.zab.ZabMessage.Notification;
+import io.consensus.zab.ZabMessage.PeerState;
+import io.consensus.zab.ZabMessage.Vote;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Fast Leader Election in the style of ZooKeeper's {@code FastLeaderElection}: every looking voter
+ * proposes the best vote it knows, ordered by (current epoch, last zxid, member id), and adopts better
+ * votes it hears of in its round; once a quorum agrees (and a short wait brings nothing better) it
+ * leads or follows. A looking member that hears of a leader from the leader itself joins it; a
+ * member that others still follow but that is looking again does not lead on their word alone (its
+ * followers time out and vote afresh, which lets a more recent history win).
+ *
+ * <p>The election only picks a likely leader: safety rests on discovery, where the prospective
+ * leader gives up if a follower's history is more recent than its own (paper §IV-A).
+ */
+final class Election {
+
+    private final ZabCore core;
+    /** The logical clock: rounds order elections; a notification of a later round restarts ours. */
+    long round;
+    /** This member's vote, or null when it does not vote (an observer or an unjoined fresh member). */
+    private Vote vote;
+    /** Votes of this round, by voter. */
+    private final Map<String, Vote> votes = new TreeMap<>();
+    /** Reported leaders asked in this notification interval (asking again could loop without time passing). */
+    private final Set<String> asked = new TreeSet<>();
+    private long agreedSince = ZabCore.NEVER;
+    private int sinceBroadcast;
+
+    Election(ZabCore core) {
+        this.core = core;
+    }
+
+    /** Starts a new round: vote for ourselves and tell everyone. */
+    void start() {
+        round++;
+        votes.clear();
+        agreedSince = ZabCore.NEVER;
+        vote = core.participant() ? core.selfVote() : null;
+        if (vote != null) {
+            votes.put(core.self, vote);
+        }
+        broadcast();
+        checkAgreement();
+    }
+
+    void tick() {
+        if (++sinceBroadcast >= core.heartbeatTicks) {
+            broadcast(); // notifications may be lost: repeat them
+        }
+        checkAgreement();
+    }
+
+    Notification notification() {
+        Vote shown = vote != null ? vote : core.selfVote();
+        return new Notification(round, PeerState.LOOKING, vote != null, shown, core.meta.acceptedEpoch());
+    }
+
+    private void broadcast() {
+        sinceBroadcast = 0;
+        asked.clear();
+        Notification notification = notification();
+        for (String id : core.contacts()) {
+            core.out.send(id, notification);
+        }
+    }
+
+    void onNotification(String from, Notification n) {
+        if (n.state() == PeerState.LOOKING) {
+            onLooking(from, n);
+        } else {
+            onSettled(from, n);
+        }
+    }
+
+    private void onLooking(String from, Notification n) {
+        if (!n.participant() || !core.isVoter(from)) {
+            return; // it looks for a leader too; we know none
+        }
+        if (n.round() > round) {
+            round = n.round();
+            votes.clear();
+                agreedSince = ZabCore.NEVER;
+            if (core.participant()) {
+                Vote mine = core.selfVote();
+                vote = n.vote().compareTo(mine) > 0 ? n.vote() : mine;
+                votes.put(core.self, vote);
+            }
+            votes.put(from, n.vote());
+            broadcast();
+        } else if (n.round() == round) {
+            votes.put(from, n.vote());
+            if (vote != null && n.vote().compareTo(vote) > 0) {
+                vote = n.vote();
+                votes.put(core.self, vote);
+                agreedSince = ZabCore.NEVER;
+                broadcast();
+            }
+        } else {
+            core.out.send(from, notification()); // it lags behind: tell it our round
+            return;
+        }
+        checkAgreement();
+    }
+
+    private void onSettled(String from, Notification n) {
+        String leader = n.vote().leader();
+        if (n.state() == PeerState.LEADING && leader.equals(from)) {
+            if (n.acceptedEpoch() >= core.meta.acceptedEpoch()) {
+                core.follow(from); // an established or prospective leader: connect (phase 1 decides)
+            }
+            return;
+        }
+        if (!leader.equals(core.self) && asked.add(leader)) {
+            core.out.send(leader, notification()); // ask the leader itself; it answers LEADING
+        }
+    }
+
+    /** Decides once a quorum of this round's votes names our candidate and nothing better came for a while. */
+    private void checkAgreement() {
+        if (vote == null || core.role != ZabCore.ZabRole.LOOKING) {
+            return;
+        }
+        Set<String> agreeing = new TreeSet<>();
+        votes.forEach((member, v) -> {
+            if (v.leader().equals(vote.leader()) && core.isVoter(member)) {
+                agreeing.add(member);
+            }
+        });
+        if (!Quorum.isQuorum(core.membership(), agreeing)) {
+            agreedSince = ZabCore.NEVER;
+            return;
+        }
+        if (agreedSince == ZabCore.NEVER) {
+            agreedSince = core.now;
+        }
+        if (core.now - agreedSince >= finalizeTicks()) {
+            if (vote.leader().equals(core.self)) {
+                core.lead();
+            } else {
+                core.follow(vote.leader());
+            }
+        }
+    }
+
+    /** FLE's finalize wait: how long an agreed vote must stand before it is acted on. */
+    private int finalizeTicks() {
+        return Math.max(1, core.heartbeatTicks / 2);
+    }
+
+    @Override
+    public String toString() {
+        return "round " + round + " vote " + vote;
+    }
+}

@@ -1,0 +1,127 @@
+package io.consensus.zab;
+
+import io.consensus.api.Member;
+import io.consensus.api.Membership;
+import io.consensus.api.MembershipChange;
+import io.consensus.api.RejectedException.Reason;
+import io.consensus.api.spi.EntryKind;
+import io.consensus.api.spi.RequestOutcome;
+import io.consensus.core.protocol.MembershipCodec;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * Reconfiguration through the broadcast: the leader proposes the new configuration as a CONFIG
+ * transaction, which governs quorums from the moment it is in a log (as ZooKeeper's reconfig
+ * proposal does), one change of one member at a time, so any quorum of the old configuration meets
+ * any quorum of the new one; the request completes when the transaction commits. A leader whose
+ * own removal commits steps down.
+ */
+final class MembershipChanges {
+
+    private final ZabCore core;
+    private final Leader leader;
+    private long pendingRequestId = -1;
+    private long pendingIndex = -1;
+    private boolean removedSelf;
+
+    MembershipChanges(ZabCore core, Leader leader) {
+        this.core = core;
+        this.leader = leader;
+    }
+
+    void request(long requestId, MembershipChange change) {
+        if (!leader.established()) {
+            fail(requestId, Reason.NO_LEADER, "leadership of " + core.self + " is not established yet");
+            return;
+        }
+        if (pendingIndex >= 0 || core.configs.currentIndex() > core.commitIndex) {
+            fail(requestId, Reason.INVALID, "another membership change is in progress");
+            return;
+        }
+        Membership current = core.membership();
+        Membership next;
+        try {
+            next = apply(current, change);
+        } catch (IllegalArgumentException e) {
+            fail(requestId, Reason.INVALID, e.getMessage());
+            return;
+        }
+        if (next.equals(current)) {
+            core.out.outcome(RequestOutcome.ok(requestId));
+            return;
+        }
+        pendingRequestId = requestId;
+        pendingIndex = leader.append(EntryKind.CONFIG, MembershipCodec.encode(next));
+    }
+
+    /** The new configuration, or IllegalArgumentException saying why the change is refused. */
+    static Membership apply(Membership current, MembershipChange change) {
+        SortedSet<Member> voters = new TreeSet<>(current.voters());
+        SortedSet<Member> learners = new TreeSet<>(current.learners());
+        if (change instanceof MembershipChange.AddVoter c) {
+            learners.removeIf(m -> m.id().equals(c.member().id()));
+            voters.removeIf(m -> m.id().equals(c.member().id()));
+            voters.add(c.member());
+        } else if (change instanceof MembershipChange.AddLearner c) {
+            if (current.isVoter(c.member().id())) {
+                throw new IllegalArgumentException(c.member().id() + " is already a voter");
+            }
+            learners.removeIf(m -> m.id().equals(c.member().id()));
+            learners.add(c.member());
+        } else if (change instanceof MembershipChange.Promote c) {
+            Optional<Member> learner = current.learners().stream().filter(m -> m.id().equals(c.memberId())).findFirst();
+            if (learner.isEmpty()) {
+                if (current.isVoter(c.memberId())) {
+                    return current;
+                }
+                throw new IllegalArgumentException(c.memberId() + " is not a learner");
+            }
+            learners.remove(learner.get());
+            voters.add(learner.get());
+        } else if (change instanceof MembershipChange.Remove c) {
+            boolean removed = voters.removeIf(m -> m.id().equals(c.memberId()))
+                    | learners.removeIf(m -> m.id().equals(c.memberId()));
+            if (!removed) {
+                throw new IllegalArgumentException(c.memberId() + " is not a member");
+            }
+            if (voters.isEmpty()) {
+                throw new IllegalArgumentException("removing " + c.memberId() + " would leave no voter");
+            }
+        } else {
+            throw new IllegalArgumentException("unknown membership change " + change);
+        }
+        return new Membership(voters, learners, new TreeSet<>());
+    }
+
+    /** Completes the pending change once its transaction is committed. */
+    void onCommitted() {
+        if (pendingIndex >= 0 && core.commitIndex >= pendingIndex) {
+            core.out.outcome(RequestOutcome.ok(pendingRequestId));
+            pendingIndex = -1;
+            pendingRequestId = -1;
+        }
+        if (!core.isVoter(core.self) && core.configs.currentIndex() <= core.commitIndex) {
+            removedSelf = true;
+        }
+    }
+
+    /** Whether this leader's removal committed: it proposes nothing more and steps down. */
+    boolean removedSelf() {
+        return removedSelf;
+    }
+
+    void failAll(String reason) {
+        if (pendingRequestId >= 0) {
+            fail(pendingRequestId, Reason.NO_LEADER, core.self + " stopped leading: " + reason
+                    + " (the change may still take effect)");
+            pendingRequestId = -1;
+            pendingIndex = -1;
+        }
+    }
+
+    private void fail(long requestId, Reason reason, String detail) {
+        core.out.outcome(RequestOutcome.failed(requestId, reason, detail));
+    }
+}
