@@ -16,6 +16,7 @@ import io.consensus.api.spi.ProtocolMessage;
 import io.consensus.api.spi.Ready;
 import io.consensus.api.spi.RequestOutcome;
 import io.consensus.api.spi.SnapshotMeta;
+import io.consensus.core.protocol.ConfigTracker;
 import io.consensus.core.protocol.PendingLog;
 import io.consensus.core.protocol.ReadyBuilder;
 import io.consensus.core.protocol.TickTimer;

@@ -17,6 +17,7 @@ import io.consensus.api.spi.ProtocolMessage;
 import io.consensus.api.spi.Ready;
 import io.consensus.api.spi.RequestOutcome;
 import io.consensus.api.spi.SnapshotMeta;
+import io.consensus.core.protocol.ConfigTracker;
 import io.consensus.core.protocol.MembershipCodec;
 import io.consensus.core.protocol.PendingLog;
 import io.consensus.core.protocol.ReadyBuilder;
@@ -135,7 +136,7 @@ public final class ZabCore implements ProtocolCore {
         if (written == null) {
             writeMetadata(meta);
         }
-        this.configs = new ConfigTracker(log);
+        this.configs = new ConfigTracker(log, null);
         log.latestSnapshot().ifPresent(snapshot -> {
             snapshotIndex = snapshot.index();
             snapshotEra = snapshot.era();
