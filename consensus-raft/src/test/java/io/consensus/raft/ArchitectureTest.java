@@ -1,64 +1,13 @@
 package io.consensus.raft;
 
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-
-import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
-import com.tngtech.archunit.lang.ArchRule;
-import java.time.Instant;
-import java.util.Random;
+import io.consensus.testkit.arch.ProtocolPurity;
 import org.junit.jupiter.api.Test;
 
-/** The core is pure: no threads, clocks, I/O, network, Netty or unseeded randomness (issue 2). */
+/** The core is pure: no threads, clocks, I/O, network, Netty or unseeded randomness. */
 class ArchitectureTest {
 
-    private static final JavaClasses CORE = new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .importPackages("io.consensus.raft");
-
     @Test
-    void theRulesSeeTheCore() {
-        org.assertj.core.api.Assertions.assertThat(CORE.contain(RaftCore.class)).isTrue();
-    }
-
-    @Test
-    void noThreadsOrConcurrency() {
-        ArchRule rule = noClasses().that().resideInAPackage("io.consensus.raft..")
-                .should().dependOnClassesThat().resideInAPackage("java.util.concurrent..")
-                .orShould().dependOnClassesThat().areAssignableTo(Thread.class)
-                .because("a core is stepped by one runtime thread");
-        rule.check(CORE);
-    }
-
-    @Test
-    void noClocks() {
-        ArchRule rule = noClasses().that().resideInAPackage("io.consensus.raft..")
-                .should().callMethod(System.class, "currentTimeMillis")
-                .orShould().callMethod(System.class, "nanoTime")
-                .orShould().callMethod(Instant.class, "now")
-                .because("time is ticks");
-        rule.check(CORE);
-    }
-
-    @Test
-    void noFileOrSocketIoOrNetty() {
-        ArchRule rule = noClasses().that().resideInAPackage("io.consensus.raft..")
-                .should().dependOnClassesThat().haveNameMatching("java\\.io\\.File.*")
-                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.io.RandomAccessFile")
-                .orShould().dependOnClassesThat().resideInAnyPackage("java.nio.channels..", "java.nio.file..",
-                        "java.net..", "io.netty..")
-                .because("storage and transport belong to the runtime");
-        rule.check(CORE);
-    }
-
-    @Test
-    void noUnseededRandomness() {
-        ArchRule rule = noClasses().that().resideInAPackage("io.consensus.raft..")
-                .should().callMethod(Math.class, "random")
-                .orShould().callConstructor(Random.class)
-                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.security.SecureRandom")
-                .because("the only randomness is CoreContext.random()");
-        rule.check(CORE);
+    void coreIsPure() {
+        ProtocolPurity.check("io.consensus.raft", RaftCore.class);
     }
 }
