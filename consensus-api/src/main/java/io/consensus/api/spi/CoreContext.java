@@ -11,8 +11,10 @@ import java.util.random.RandomGenerator;
  * @param config              the member's configuration (timing in ticks via
  *                            {@link ConsensusConfig#electionTimeoutTicks()} and friends)
  * @param log                 the group's log as recovered, and every later write
- * @param bootstrapMembership the membership to start from when the log and snapshots hold none:
- *                            {@link ConsensusConfig#members()} when bootstrapping, else null
+ * @param bootstrapMembership a membership to start from when the log and snapshots hold none. The
+ *                            runtime passes null: it stores a new group's bootstrap membership as a
+ *                            snapshot at index 0 before the core is created, so it survives a crash;
+ *                            tests that step a core directly may pass one
  * @param random              the only source of randomness a core may use (seeded in tests)
  * @param freshMember         true when this member started with an empty data directory and did not
  *                            bootstrap: it must not vote, campaign or accept until a leader has
