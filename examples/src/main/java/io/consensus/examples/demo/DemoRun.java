@@ -16,7 +16,7 @@ final class DemoRun {
         }
     }
 
-    private static final int WRITES_PER_PHASE = 50;
+    private static final int WRITES_PER_PHASE = 100;
 
     private final String protocol;
     private final Path dir;

@@ -41,6 +41,8 @@ public final class KvServer implements AutoCloseable {
             throw new IllegalArgumentException(propertiesFile + ": http.port is required");
         }
         ConsensusConfig config = ConsensusConfig.fromProperties(properties);
+        // The JDK server otherwise leaves Nagle on, and small responses wait ~40 ms for a delayed ACK.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         ConsensusGroup group = Consensus.group(config).stateMachine(new KvStateMachine()).build();
         try {
             HttpServer http = HttpServer.create(new InetSocketAddress(properties.getProperty("http.host", "127.0.0.1"),
