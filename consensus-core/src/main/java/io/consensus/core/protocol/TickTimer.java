@@ -56,9 +56,4 @@ public final class TickTimer {
     public int elapsed() {
         return elapsedTicks;
     }
-
-    /** The base length. */
-    public int baseTicks() {
-        return baseTicks;
-    }
 }

@@ -470,7 +470,6 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
             }
             batch.add(new CommandBatch.Command(key, pending.command));
             bytes += pending.command.length + key.length();
-            pending.lastSentMillis = loop.nowMillis();
         }
         if (!batch.isEmpty()) {
             sendBatch(batch, leading, leader);
@@ -479,18 +478,19 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
 
     private void sendBatch(List<CommandBatch.Command> commands, boolean leading, String leader) {
         byte[] batch = new CommandBatch(applier.logClockEstimate(), commands).encode();
-        if (leading && core.propose(batch)) {
-            drain();
+        if (leading && !core.propose(batch)) {
+            // Leading but not yet able to propose (term not established, transfer): the commands
+            // stay queued, and keep whatever "sent" state they had, for the periodic retry.
+            commands.forEach(c -> unsent.add(c.requestKey()));
             return;
         }
-        if (!leading) {
-            send(leader, new RuntimeMessage.Forward(batch));
+        // From here the command may be applied: a timeout now means an unknown outcome.
+        long now = loop.nowMillis();
+        commands.forEach(c -> submits.get(c.requestKey()).lastSentMillis = now);
+        if (leading) {
+            drain();
         } else {
-            // Leading but not yet able to propose (term not established, transfer): retry shortly.
-            commands.forEach(c -> {
-                submits.get(c.requestKey()).lastSentMillis = Long.MIN_VALUE + 1;
-                unsent.add(c.requestKey());
-            });
+            send(leader, new RuntimeMessage.Forward(batch));
         }
     }
 
