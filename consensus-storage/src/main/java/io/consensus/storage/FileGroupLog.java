@@ -37,12 +37,18 @@ final class FileGroupLog implements LogStorage {
 
     @Override
     public LogEntry entry(long index) {
+        if (group.tail.covers(index)) {
+            return group.tail.get(index);
+        }
         GroupIndex.Location at = group.index.get(index);
         return at == null ? null : wal.read(group, index, at);
     }
 
     @Override
     public List<LogEntry> entries(long from, long toExclusive, long maxBytes) {
+        if (group.tail.covers(from)) {
+            return group.tail.range(from, toExclusive, maxBytes);
+        }
         long[] indexes = new long[16];
         GroupIndex.Location[] at = new GroupIndex.Location[16];
         int count = 0;

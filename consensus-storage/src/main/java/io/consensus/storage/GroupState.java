@@ -14,6 +14,8 @@ final class GroupState {
     /** The IDENTITY record's payload, written again at the start of every new segment. */
     final byte[] identityPayload;
     final GroupIndex index;
+    /** The latest entries, so hot reads skip the file. */
+    final TailCache tail = new TailCache(TailCache.DEFAULT_BUDGET_BYTES);
     /** The latest metadata, or null; written again at the start of every new segment. */
     byte[] metadata;
     /** Every index up to here is compacted; written again at the start of every new segment. */
@@ -31,6 +33,7 @@ final class GroupState {
         if (upTo > compactedTo) {
             compactedTo = upTo;
             index.removeUpTo(upTo);
+            tail.removeUpTo(upTo);
         }
     }
 }

@@ -218,6 +218,7 @@ final class WriteAheadLog implements AutoCloseable {
             }
             for (int i = 0; i < entries.size(); i++) {
                 LogEntry e = entries.get(i);
+                group.tail.appended(e, group.index.isEmpty() ? 0 : group.index.last());
                 group.index.put(e.index(), active.seq, offsets[i], Frame.bytes(e.payload().length));
             }
         }
@@ -232,6 +233,7 @@ final class WriteAheadLog implements AutoCloseable {
             }
             writeRecord(group, Frame.TRUNCATE, from, EMPTY);
             group.index.removeFrom(from);
+            group.tail.removeFrom(from);
         }
     }
 
