@@ -49,12 +49,17 @@ public final class ConsensusConfig {
     public static final String SNAPSHOT_THRESHOLD_ENTRIES = "consensus.snapshot.threshold.entries";
     public static final String SNAPSHOT_RETAIN_ENTRIES = "consensus.snapshot.retain.entries";
     public static final String MAX_FRAME_BYTES = "consensus.transport.max.frame.bytes";
+    public static final String SLOW_FSYNC_MS = "consensus.slow.fsync.ms";
+    public static final String SLOW_LOOP_MS = "consensus.slow.loop.ms";
+    public static final String LAGGING_FOLLOWER_MS = "consensus.lagging.follower.ms";
+    public static final String LAGGING_FOLLOWER_ENTRIES = "consensus.lagging.follower.entries";
     public static final String TRANSPORT_PREFIX = "consensus.transport.";
 
     private static final Set<String> KEYS = Set.of(PROTOCOL, GROUP_ID, MEMBER_ID, MEMBERS, CLUSTER_ID, DATA_DIR,
             BOOTSTRAP, STORAGE, STORAGE_SYNC, SEGMENT_BYTES, MAX_COMMAND_BYTES, MAX_PENDING_PROPOSALS, TICK_MS,
             ELECTION_TIMEOUT_MS, HEARTBEAT_INTERVAL_MS, LEASE_DRIFT_BOUND, REQUEST_TIMEOUT_MS, DEDUP_TTL_MS,
-            SNAPSHOT_THRESHOLD_ENTRIES, SNAPSHOT_RETAIN_ENTRIES);
+            SNAPSHOT_THRESHOLD_ENTRIES, SNAPSHOT_RETAIN_ENTRIES, SLOW_FSYNC_MS, SLOW_LOOP_MS, LAGGING_FOLLOWER_MS,
+            LAGGING_FOLLOWER_ENTRIES);
 
     /** Where a member keeps its log. */
     public enum StorageKind {
@@ -85,6 +90,10 @@ public final class ConsensusConfig {
     private final long snapshotThresholdEntries;
     private final long snapshotRetainEntries;
     private final int maxFrameBytes;
+    private final Duration slowFsync;
+    private final Duration slowLoop;
+    private final Duration laggingFollower;
+    private final long laggingFollowerEntries;
     private final SortedMap<String, String> transportProperties;
 
     private ConsensusConfig(Builder b) {
@@ -109,6 +118,10 @@ public final class ConsensusConfig {
         snapshotThresholdEntries = b.snapshotThresholdEntries;
         snapshotRetainEntries = b.snapshotRetainEntries;
         maxFrameBytes = b.maxFrameBytes;
+        slowFsync = b.slowFsync;
+        slowLoop = b.slowLoop;
+        laggingFollower = b.laggingFollower;
+        laggingFollowerEntries = b.laggingFollowerEntries;
         transportProperties = Collections.unmodifiableSortedMap(new TreeMap<>(b.transportProperties));
     }
 
@@ -166,6 +179,10 @@ public final class ConsensusConfig {
                 case SNAPSHOT_THRESHOLD_ENTRIES -> b.snapshotThresholdEntries(parseLong(key, value));
                 case SNAPSHOT_RETAIN_ENTRIES -> b.snapshotRetainEntries(parseLong(key, value));
                 case MAX_FRAME_BYTES -> b.maxFrameBytes((int) parseLong(key, value));
+                case SLOW_FSYNC_MS -> b.slowFsync(Duration.ofMillis(parseLong(key, value)));
+                case SLOW_LOOP_MS -> b.slowLoop(Duration.ofMillis(parseLong(key, value)));
+                case LAGGING_FOLLOWER_MS -> b.laggingFollower(Duration.ofMillis(parseLong(key, value)));
+                case LAGGING_FOLLOWER_ENTRIES -> b.laggingFollowerEntries(parseLong(key, value));
                 default -> throw new ConfigException(key, "unknown key; known keys are " + new TreeSet<>(KEYS)
                         + ", " + MAX_FRAME_BYTES + " and other " + TRANSPORT_PREFIX + "* keys");
             }
@@ -305,6 +322,21 @@ public final class ConsensusConfig {
     /** The largest frame the transport sends or accepts. */
     public int maxFrameBytes() { return maxFrameBytes; }
 
+    /** An fsync longer than this logs a WARN with its duration; zero never warns. */
+    public Duration slowFsync() { return slowFsync; }
+
+    /**
+     * An event-loop task running longer than this logs a WARN with its duration and the loop's stack
+     * (threaded environment only); zero disables the watchdog.
+     */
+    public Duration slowLoop() { return slowLoop; }
+
+    /** On the leader, a follower not heard from for longer than this is reported lagging (WARN); zero never. */
+    public Duration laggingFollower() { return laggingFollower; }
+
+    /** On the leader, a follower more entries behind than this is reported lagging (WARN); zero never. */
+    public long laggingFollowerEntries() { return laggingFollowerEntries; }
+
     /** The election timeout in ticks. */
     public int electionTimeoutTicks() { return (int) (electionTimeout.toMillis() / tick.toMillis()); }
 
@@ -338,6 +370,10 @@ public final class ConsensusConfig {
         b.snapshotThresholdEntries = snapshotThresholdEntries;
         b.snapshotRetainEntries = snapshotRetainEntries;
         b.maxFrameBytes = maxFrameBytes;
+        b.slowFsync = slowFsync;
+        b.slowLoop = slowLoop;
+        b.laggingFollower = laggingFollower;
+        b.laggingFollowerEntries = laggingFollowerEntries;
         b.transportProperties = new TreeMap<>(transportProperties);
         return b;
     }
@@ -372,6 +408,10 @@ public final class ConsensusConfig {
         private long snapshotThresholdEntries = 100_000;
         private long snapshotRetainEntries = 1_000;
         private int maxFrameBytes = 16 << 20;
+        private Duration slowFsync = Duration.ofMillis(500);
+        private Duration slowLoop = Duration.ofMillis(100);
+        private Duration laggingFollower = Duration.ofMillis(3000);
+        private long laggingFollowerEntries = 10_000;
         private Map<String, String> transportProperties = new TreeMap<>();
 
         private Builder() {}
@@ -398,6 +438,10 @@ public final class ConsensusConfig {
         public Builder snapshotThresholdEntries(long value) { snapshotThresholdEntries = value; return this; }
         public Builder snapshotRetainEntries(long value) { snapshotRetainEntries = value; return this; }
         public Builder maxFrameBytes(int value) { maxFrameBytes = value; return this; }
+        public Builder slowFsync(Duration value) { slowFsync = value; return this; }
+        public Builder slowLoop(Duration value) { slowLoop = value; return this; }
+        public Builder laggingFollower(Duration value) { laggingFollower = value; return this; }
+        public Builder laggingFollowerEntries(long value) { laggingFollowerEntries = value; return this; }
         public Builder transportProperty(String key, String value) { transportProperties.put(key, value); return this; }
 
         /**
@@ -437,9 +481,11 @@ public final class ConsensusConfig {
             requirePositive(MAX_PENDING_PROPOSALS, maxPendingProposals);
             requirePositive(MAX_COMMAND_BYTES, maxCommandBytes);
             requirePositive(SNAPSHOT_THRESHOLD_ENTRIES, snapshotThresholdEntries);
-            if (snapshotRetainEntries < 0) {
-                throw new ConfigException(SNAPSHOT_RETAIN_ENTRIES, "must be 0 or more, was " + snapshotRetainEntries);
-            }
+            requireNotNegative(SNAPSHOT_RETAIN_ENTRIES, snapshotRetainEntries);
+            requireNotNegative(SLOW_FSYNC_MS, slowFsync.toMillis());
+            requireNotNegative(SLOW_LOOP_MS, slowLoop.toMillis());
+            requireNotNegative(LAGGING_FOLLOWER_MS, laggingFollower.toMillis());
+            requireNotNegative(LAGGING_FOLLOWER_ENTRIES, laggingFollowerEntries);
             if (requestTimeout.compareTo(dedupTtl) >= 0) {
                 // A retried command must still find its first outcome in the dedup table.
                 throw new ConfigException(REQUEST_TIMEOUT_MS, "must be below " + DEDUP_TTL_MS + " (" + dedupTtl.toMillis()
@@ -492,6 +538,12 @@ public final class ConsensusConfig {
         private static void requireText(String key, String value) {
             if (value == null || value.isBlank()) {
                 throw new ConfigException(key, "is required");
+            }
+        }
+
+        private static void requireNotNegative(String key, long value) {
+            if (value < 0) {
+                throw new ConfigException(key, "must be 0 or more, was " + value);
             }
         }
 

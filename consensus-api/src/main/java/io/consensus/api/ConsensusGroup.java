@@ -1,5 +1,6 @@
 package io.consensus.api;
 
+import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -76,6 +77,16 @@ public interface ConsensusGroup extends AutoCloseable {
      * it has not taken over within an election timeout, after which this leader resumes.
      */
     CompletableFuture<Void> transferLeadership(String memberId);
+
+    /**
+     * Writes a backup of this member's applied state to {@code file}: a consistent point-in-time copy
+     * taken between two applies (so a follower's backup may lag the leader by a few commands). The
+     * file is written to a temporary name, forced and renamed, so it appears only when complete.
+     * Applying on this member pauses while the state machine writes its snapshot.
+     *
+     * @return completes with what the backup holds, or fails with the I/O error
+     */
+    CompletableFuture<Backup> backup(Path file);
 
     /** This member's current view of the group. */
     GroupStatus status();

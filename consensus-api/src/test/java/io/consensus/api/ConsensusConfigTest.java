@@ -98,6 +98,10 @@ class ConsensusConfigTest {
                 Arguments.of(with("consensus.max.pending.proposals", "0"), "consensus.max.pending.proposals", "must be positive"),
                 Arguments.of(with("consensus.storage.segment.bytes", "100"), "consensus.storage.segment.bytes", "at least 65536"),
                 Arguments.of(with("consensus.snapshot.retain.entries", "-1"), "consensus.snapshot.retain.entries", "must be 0 or more"),
+                Arguments.of(with("consensus.slow.fsync.ms", "-1"), "consensus.slow.fsync.ms", "must be 0 or more"),
+                Arguments.of(with("consensus.slow.loop.ms", "-1"), "consensus.slow.loop.ms", "must be 0 or more"),
+                Arguments.of(with("consensus.lagging.follower.ms", "-1"), "consensus.lagging.follower.ms", "must be 0 or more"),
+                Arguments.of(with("consensus.lagging.follower.entries", "-1"), "consensus.lagging.follower.entries", "must be 0 or more"),
                 Arguments.of(with("consensus.request.timeout.ms", "700000"), "consensus.request.timeout.ms", "below consensus.dedup.ttl.ms"),
                 Arguments.of(with("consensus.electoin.timeout.ms", "100"), "consensus.electoin.timeout.ms", "unknown key"));
     }
@@ -108,6 +112,22 @@ class ConsensusConfigTest {
         assertThatThrownBy(() -> ConsensusConfig.fromProperties(properties))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo(key))
                 .hasMessageContaining(message);
+    }
+
+    @Test
+    void slowPathThresholdsAreReadAndZeroDisablesThem() {
+        Properties p = with("consensus.slow.fsync.ms", "250");
+        p.setProperty("consensus.slow.loop.ms", "0");
+        p.setProperty("consensus.lagging.follower.ms", "1500");
+        p.setProperty("consensus.lagging.follower.entries", "0");
+
+        ConsensusConfig config = ConsensusConfig.fromProperties(p);
+
+        assertThat(config.slowFsync()).isEqualTo(Duration.ofMillis(250));
+        assertThat(config.slowLoop()).isZero();
+        assertThat(config.laggingFollower()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(config.laggingFollowerEntries()).isZero();
+        assertThat(config.toBuilder().build().slowFsync()).isEqualTo(Duration.ofMillis(250));
     }
 
     @Test

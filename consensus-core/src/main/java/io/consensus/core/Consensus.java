@@ -1,5 +1,6 @@
 package io.consensus.core;
 
+import io.consensus.api.Backup;
 import io.consensus.api.ConfigException;
 import io.consensus.api.ConsensusConfig;
 import io.consensus.api.ConsensusGroup;
@@ -9,6 +10,7 @@ import io.consensus.api.MembershipChange;
 import io.consensus.api.ReadConsistency;
 import io.consensus.api.StateMachine;
 import io.consensus.api.SubmitOptions;
+import io.consensus.api.metrics.MetricsRegistry;
 import io.consensus.api.spi.NodeStorage;
 import io.consensus.api.spi.StorageProvider;
 import io.consensus.api.spi.Transport;
@@ -16,6 +18,7 @@ import io.consensus.api.spi.TransportProvider;
 import io.consensus.core.runtime.NodeEnvironment;
 import io.consensus.core.runtime.NodeRuntime;
 import io.consensus.core.runtime.ThreadedEnvironment;
+import java.nio.file.Path;
 import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
@@ -45,6 +48,7 @@ public final class Consensus {
         private NodeStorage storage;
         private Transport transport;
         private NodeEnvironment environment;
+        private MetricsRegistry metrics = MetricsRegistry.NOOP;
 
         private NodeBuilder(ConsensusConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -59,11 +63,17 @@ public final class Consensus {
         /** Uses this environment (the testkit's virtual one) instead of real threads. */
         public NodeBuilder environment(NodeEnvironment value) { environment = value; return this; }
 
+        /**
+         * Registers the node's and its groups' meters here (see {@code ConsensusMetric}), e.g. a
+         * {@code MicrometerMetrics}. Defaults to {@link MetricsRegistry#NOOP}.
+         */
+        public NodeBuilder metrics(MetricsRegistry value) { metrics = Objects.requireNonNull(value, "metrics"); return this; }
+
         public NodeRuntime build() {
             NodeStorage nodeStorage = storage != null ? storage : openStorage(config);
             Transport nodeTransport = transport != null ? transport : createTransport(config);
-            NodeEnvironment env = environment != null ? environment : ThreadedEnvironment.create(config.memberId());
-            return new NodeRuntime(config.memberId(), env, nodeStorage, nodeTransport);
+            NodeEnvironment env = environment != null ? environment : ThreadedEnvironment.create(config.memberId(), config.slowLoop());
+            return new NodeRuntime(config.memberId(), env, nodeStorage, nodeTransport, metrics, config.slowFsync());
         }
     }
 
@@ -89,6 +99,9 @@ public final class Consensus {
 
         /** See {@link NodeBuilder#environment}. */
         public GroupBuilder environment(NodeEnvironment value) { node.environment(value); return this; }
+
+        /** See {@link NodeBuilder#metrics}. */
+        public GroupBuilder metrics(MetricsRegistry value) { node.metrics(value); return this; }
 
         /** Builds and starts the group; closing it closes its node. */
         public ConsensusGroup build() {
@@ -132,6 +145,7 @@ public final class Consensus {
         @Override public CompletableFuture<byte[]> query(byte[] query, ReadConsistency consistency) { return group.query(query, consistency); }
         @Override public CompletableFuture<Void> changeMembership(MembershipChange change) { return group.changeMembership(change); }
         @Override public CompletableFuture<Void> transferLeadership(String memberId) { return group.transferLeadership(memberId); }
+        @Override public CompletableFuture<Backup> backup(Path file) { return group.backup(file); }
         @Override public GroupStatus status() { return group.status(); }
         @Override public void addLeadershipListener(LeadershipListener listener) { group.addLeadershipListener(listener); }
         @Override public void removeLeadershipListener(LeadershipListener listener) { group.removeLeadershipListener(listener); }

@@ -1,6 +1,7 @@
 package io.consensus.api.spi;
 
 import io.consensus.api.Member;
+import io.consensus.api.metrics.MetricsRegistry;
 import java.util.Collection;
 
 /**
@@ -18,6 +19,15 @@ public interface Transport extends AutoCloseable {
      * @throws IllegalStateException if already started or closed, or the address cannot be bound
      */
     void start(Receiver receiver);
+
+    /**
+     * Hands the transport the node's metrics registry, once, before {@link #start}. A transport that
+     * counts traffic per peer registers its meters there ({@code consensus.transport.*} in
+     * {@link io.consensus.api.metrics.ConsensusMetric}, tags {@code member} and {@code peer}) and
+     * removes a peer's meters when the peer leaves. The default registers nothing.
+     */
+    default void bindMetrics(MetricsRegistry registry) {
+    }
 
     /**
      * Replaces the set of members this node talks to and accepts connections from: the union of the

@@ -33,13 +33,18 @@ import org.slf4j.LoggerFactory;
 final class Applier {
 
     private static final Logger log = LoggerFactory.getLogger(Applier.class);
-    private static final int SNAPSHOT_FORMAT = 1;
+    /** 2: the dedup table's sessions follow its keyed entries. 1 (still read): keyed entries only. */
+    private static final int SNAPSHOT_FORMAT = 2;
 
     /** Told, on the apply executor, what was applied and what snapshot was taken. */
     interface Listener {
         void applied(long nativeIndex);
 
         void snapshotTaken(SnapshotMeta meta);
+
+        /** The snapshot just taken has {@code sizeBytes} and took {@code durationMillis} to write (for metrics). */
+        default void snapshotMeasured(long sizeBytes, long durationMillis) {
+        }
 
         void fatal(Throwable error);
     }
@@ -97,10 +102,13 @@ final class Applier {
     void restoreFrom(SnapshotMeta meta) {
         try (InputStream in = snapshots.open(meta); DataInputStream data = new DataInputStream(in)) {
             int format = data.readInt();
-            if (format != SNAPSHOT_FORMAT) {
+            if (format != SNAPSHOT_FORMAT && format != 1) {
                 throw new IOException("snapshot format " + format + " is not supported (expected " + SNAPSHOT_FORMAT + ")");
             }
             dedup.readFrom(data);
+            if (format >= 2) {
+                dedup.readSessionsFrom(data);
+            }
             observeLogClock(dedup.logClockMillis());
             stateMachine.restore(data);
         } catch (IOException e) {
@@ -169,9 +177,28 @@ final class Applier {
     private void applyBatch(CommandBatch batch) {
         dedup.advance(batch.proposedAtMillis());
         observeLogClock(batch.proposedAtMillis());
+        if (!batch.session().isEmpty()) {
+            dedup.raiseFloor(batch.session(), batch.floor());
+        }
         List<Pending> fresh = new ArrayList<>(batch.commands().size());
-        java.util.Set<String> keysInBatch = new java.util.HashSet<>();
+        java.util.Set<String> keysInBatch = null;
         for (CommandBatch.Command command : batch.commands()) {
+            if (command.isSequenced()) {
+                // Recorded as applied now, so a copy later in this same batch is skipped too.
+                if (!dedup.firstTime(batch.session(), command.sequence())) {
+                    continue;
+                }
+                long index = appliedCount + fresh.size() + 1;
+                if (index <= stateMachine.lastAppliedIndex()) {
+                    appliedCount = index; // persisted by the state machine itself before a restart
+                    continue;
+                }
+                fresh.add(new Pending(index, command));
+                continue;
+            }
+            if (keysInBatch == null) {
+                keysInBatch = new java.util.HashSet<>();
+            }
             if (!keysInBatch.add(command.requestKey())) {
                 continue; // a retry batched with its first copy: the first copy's result serves both
             }
@@ -217,7 +244,9 @@ final class Applier {
                 halt(new IllegalStateException("StateMachine.applyBatch left command " + pending.index + " uncompleted"));
                 return;
             }
-            dedup.put(pending.command.requestKey(), pending.result, pending.failure);
+            if (!pending.command.isSequenced()) {
+                dedup.put(pending.command.requestKey(), pending.result, pending.failure);
+            }
             appliedCount = pending.index;
             complete(pending.command.requestKey(), pending.result, pending.failure);
         }
@@ -258,24 +287,60 @@ final class Applier {
         log.info("bootstrapped a new group with voters {}", initial.voters());
     }
 
-    private void writeSnapshot(SnapshotMeta meta) throws IOException {
+    /**
+     * Writes a backup of the state applied so far. Runs on the apply executor like everything here,
+     * so the state cannot change while it is written: a consistent point-in-time copy.
+     */
+    io.consensus.api.Backup backup(java.nio.file.Path file, String groupId, String protocol) throws IOException {
+        return BackupFile.write(file, groupId, protocol, new SnapshotMeta(appliedIndex, appliedEra, appliedCount, membership),
+                this::writeState);
+    }
+
+    /**
+     * Stores the state applied so far as a snapshot governed by {@code next} instead of the
+     * configuration it was applied under: the offline unsafe recovery's new configuration.
+     *
+     * @return the snapshot stored
+     */
+    SnapshotMeta snapshotWith(Membership next) throws IOException {
+        SnapshotMeta meta = new SnapshotMeta(appliedIndex, appliedEra, appliedCount, next);
+        writeSnapshot(meta);
+        return meta;
+    }
+
+    /** The configuration in effect at what was applied. */
+    Membership membership() {
+        return membership;
+    }
+
+    /** @return the snapshot's size in bytes */
+    private long writeSnapshot(SnapshotMeta meta) throws IOException {
         try (SnapshotStore.Writer writer = snapshots.begin(meta)) {
-            OutputStream out = writer.output();
-            DataOutputStream data = new DataOutputStream(out);
-            data.writeInt(SNAPSHOT_FORMAT);
-            dedup.writeTo(data);
-            data.flush();
-            stateMachine.snapshot(out);
-            out.flush();
+            CountingOutputStream out = new CountingOutputStream(writer.output());
+            writeState(out);
             // Installed only once forced: the snapshot store makes it durable before it is visible.
             writer.install();
+            return out.count();
         }
+    }
+
+    /** The snapshot format: dedup table, then the state machine's own bytes. Leaves {@code out} open. */
+    private void writeState(OutputStream out) throws IOException {
+        DataOutputStream data = new DataOutputStream(out);
+        data.writeInt(SNAPSHOT_FORMAT);
+        dedup.writeTo(data);
+        dedup.writeSessionsTo(data);
+        data.flush();
+        stateMachine.snapshot(out);
+        out.flush();
     }
 
     private void takeSnapshot() {
         SnapshotMeta meta = new SnapshotMeta(appliedIndex, appliedEra, appliedCount, membership);
+        long startedMillis = localClock.getAsLong();
+        long sizeBytes;
         try {
-            writeSnapshot(meta);
+            sizeBytes = writeSnapshot(meta);
         } catch (IOException e) {
             // A failed snapshot loses nothing: the log still holds every entry. Try again later.
             log.warn("snapshot at index {} failed: {}", appliedIndex, e.toString());
@@ -283,7 +348,10 @@ final class Applier {
             return;
         }
         lastSnapshotIndex = appliedIndex;
-        log.info("took snapshot at index {} ({} commands applied)", appliedIndex, appliedCount);
+        long durationMillis = localClock.getAsLong() - startedMillis;
+        log.info("took snapshot at index {} ({} commands applied, {} bytes, {} ms)", appliedIndex, appliedCount, sizeBytes,
+                durationMillis);
+        listener.snapshotMeasured(sizeBytes, durationMillis);
         listener.snapshotTaken(meta);
     }
 

@@ -10,6 +10,15 @@ public interface EventLoop {
     /** Milliseconds on this loop's clock (monotonic; not wall time). */
     long nowMillis();
 
+    /**
+     * Nanoseconds on this loop's clock, for measuring durations; callable from any thread. The real
+     * loop reads {@link System#nanoTime()}; by default it is {@link #nowMillis()} scaled, so a
+     * virtual clock stays the only clock a simulation reads.
+     */
+    default long nowNanos() {
+        return nowMillis() * 1_000_000L;
+    }
+
     /** Runs {@code task} on the loop after the tasks already queued. Callable from any thread. */
     void execute(Runnable task);
 

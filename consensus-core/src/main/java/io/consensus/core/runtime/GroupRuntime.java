@@ -63,6 +63,9 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
     private final SnapshotTransfer snapshotTransfer;
     private final List<LeadershipListener> listeners = new CopyOnWriteArrayList<>();
     private final AtomicInteger inFlightSubmits = new AtomicInteger();
+    private final LogContext logContext;
+    private final GroupMeters meters;
+    private final LaggingFollowers laggingFollowers;
     private final AtomicLong nextLocalId;
     private final long incarnation;
 
@@ -78,11 +81,24 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
     private long syncingEra;
     private final ArrayDeque<Deferred> afterPersist = new ArrayDeque<>();
     private final Map<String, PendingSubmit> submits = new HashMap<>();
+    /** This member's exactly-once session for commands without a request id: member and incarnation. */
+    private final String session;
+    /** Loop-confined: the last sequence handed out, and those whose callers may still wait, in order. */
+    private long lastSequence;
+    private final java.util.ArrayDeque<InFlightSequence> inFlightSequences = new java.util.ArrayDeque<>();
+
+    private record InFlightSequence(long sequence, String key) {}
     private final java.util.LinkedHashSet<String> unsent = new java.util.LinkedHashSet<>();
     private final Map<Long, PendingRead> reads = new HashMap<>();
     private final List<Runnable> readsAwaitingLeader = new ArrayList<>();
     private final Map<Long, CompletableFuture<Void>> requests = new HashMap<>();
     private boolean flushScheduled;
+    /**
+     * A received snapshot is stored, and so visible through the log, but its core has not been told
+     * yet: protocol messages are dropped meanwhile (senders resend), or the core would judge them
+     * against a log that ends at a snapshot it does not know it holds.
+     */
+    private boolean installingSnapshot;
     private EventLoop.Cancellable ticker;
     private long ticks;
     private long lastTickMillis;
@@ -95,10 +111,13 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
     /** A command submitted on this member that has not applied here yet. */
     private static final class PendingSubmit {
         final byte[] command;
+        /** The session sequence, or 0 for a command with an application request id. */
+        final long sequence;
         long lastSentMillis = Long.MIN_VALUE;
 
-        PendingSubmit(byte[] command) {
+        PendingSubmit(byte[] command, long sequence) {
             this.command = command;
+            this.sequence = sequence;
         }
 
         boolean sent() {
@@ -107,6 +126,10 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
     }
 
     /** A read waiting for the core's grant: local (future) or forwarded by {@code origin}. */
+    /**
+     * A read waiting for the core's grant: a local one (query and future), or a follower's request
+     * for a read index ({@code origin} and its id), answered with the index alone.
+     */
     private record PendingRead(byte[] query, CompletableFuture<byte[]> future, String origin, long originReadId) {}
 
     GroupRuntime(NodeRuntime node, ConsensusConfig config, ConsensusProtocol protocol, LogStorage storage,
@@ -117,9 +140,11 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
         this.codec = protocol.codec();
         this.storage = storage;
         this.stateMachine = stateMachine;
-        this.applyExecutor = applyExecutor;
-        this.loop = new GuardedLoop(node.loop(), this::failed);
+        this.logContext = LogContext.group(config.memberId(), config.groupId());
+        this.applyExecutor = logContext.bind(applyExecutor);
+        this.loop = new GuardedLoop(node.loop(), this::failed, logContext);
         this.incarnation = node.random().nextLong() & Long.MAX_VALUE;
+        this.session = "a:" + memberId() + ":" + incarnation;
         // Read and request ids start at a random point, so a reply meant for an earlier incarnation
         // of this member (before a crash) never matches a request of this one.
         this.nextLocalId = new AtomicLong(node.random().nextLong() & (Long.MAX_VALUE >>> 1));
@@ -129,6 +154,10 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
         this.snapshotTransfer = new SnapshotTransfer(this, storage, config.maxFrameBytes());
         this.status = statusOf(null);
         this.knownMembers = new java.util.TreeSet<>(config.members());
+        this.meters = new GroupMeters(node.metrics(), config.groupId(), config.memberId(), () -> status,
+                applier::appliedIndex, inFlightSubmits::get);
+        meters.trackFollowers(ids(knownMembers));
+        this.laggingFollowers = new LaggingFollowers(config.laggingFollower().toMillis(), config.laggingFollowerEntries());
     }
 
     // ---- lifecycle ------------------------------------------------------------------------------
@@ -233,6 +262,7 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
             failAll();
             state = new CoreState(Role.STOPPED, null, state.era());
             refreshStatus();
+            meters.remove();
             node.removeGroup(this);
         };
         if (loop.inLoop()) {
@@ -286,6 +316,7 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
         if (closed) {
             return;
         }
+        logContext.enter();
         log.error("group {} on {} halts: {}", groupId(), memberId(), cause.toString());
         close();
     }
@@ -305,32 +336,56 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
     @Override
     public CompletableFuture<byte[]> submit(byte[] command, SubmitOptions options) {
         if (closed || !started) {
-            return CompletableFuture.failedFuture(new RejectedException(RejectedException.Reason.CLOSED,
+            return rejected(new RejectedException(RejectedException.Reason.CLOSED,
                     "group " + groupId() + " is " + (closed ? "closed" : "not started")));
         }
         if (command.length > config.maxCommandBytes()) {
-            return CompletableFuture.failedFuture(new RejectedException(RejectedException.Reason.TOO_LARGE,
+            return rejected(new RejectedException(RejectedException.Reason.TOO_LARGE,
                     "command of " + command.length + " bytes exceeds " + ConsensusConfig.MAX_COMMAND_BYTES + " ("
                             + config.maxCommandBytes() + ")"));
         }
         if (inFlightSubmits.incrementAndGet() > config.maxPendingProposals()) {
             inFlightSubmits.decrementAndGet();
-            return CompletableFuture.failedFuture(new RejectedException(RejectedException.Reason.BACKPRESSURE,
+            return rejected(new RejectedException(RejectedException.Reason.BACKPRESSURE,
                     config.maxPendingProposals() + " proposals already pending in group " + groupId() + " ("
                             + ConsensusConfig.MAX_PENDING_PROPOSALS + ")"));
         }
-        String key = options.requestId() != null ? "u:" + options.requestId()
-                : "a:" + memberId() + ":" + incarnation + ":" + nextLocalId.incrementAndGet();
         CompletableFuture<byte[]> future = new CompletableFuture<>();
-        CompletableFuture<byte[]> existing = applier.waiters().putIfAbsent(key, future);
-        if (existing != null) {
-            inFlightSubmits.decrementAndGet();
-            return existing; // the same request id is already in flight here: share its outcome
+        String key = options.requestId() != null ? "u:" + options.requestId() : null;
+        if (key != null) {
+            CompletableFuture<byte[]> existing = applier.waiters().putIfAbsent(key, future);
+            if (existing != null) {
+                inFlightSubmits.decrementAndGet();
+                return existing; // the same request id is already in flight here: share its outcome
+            }
         }
-        future.whenComplete((result, error) -> inFlightSubmits.decrementAndGet());
+        meters.proposals.increment();
+        long submittedNanos = loop.nowNanos();
+        future.whenComplete((result, error) -> {
+            inFlightSubmits.decrementAndGet();
+            countOutcome(submittedNanos, error);
+        });
         long timeoutMillis = (options.timeout() != null ? options.timeout() : config.requestTimeout()).toMillis();
-        loop.execute(() -> enqueue(key, command, timeoutMillis));
+        if (key != null) {
+            loop.execute(() -> enqueue(key, 0, command, timeoutMillis));
+        } else {
+            loop.execute(() -> enqueueSequenced(future, command, timeoutMillis));
+        }
         return future;
+    }
+
+    private CompletableFuture<byte[]> rejected(RejectedException rejection) {
+        meters.rejected(rejection.reason()).increment();
+        return CompletableFuture.failedFuture(rejection);
+    }
+
+    /** A submit's outcome, on the thread that completed it: its latency if it applied, why if rejected. */
+    private void countOutcome(long submittedNanos, Throwable error) {
+        if (error == null) {
+            meters.commitLatency.recordNanos(loop.nowNanos() - submittedNanos);
+        } else if (error instanceof RejectedException rejection) {
+            meters.rejected(rejection.reason()).increment();
+        }
     }
 
     @Override
@@ -392,6 +447,24 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
     }
 
     @Override
+    public CompletableFuture<io.consensus.api.Backup> backup(java.nio.file.Path file) {
+        if (closed || !started) {
+            return CompletableFuture.failedFuture(new RejectedException(RejectedException.Reason.CLOSED,
+                    "group " + groupId() + " is not running"));
+        }
+        CompletableFuture<io.consensus.api.Backup> future = new CompletableFuture<>();
+        // On the apply executor, between two applies: the state is a consistent point in time.
+        applyExecutor.execute(() -> {
+            try {
+                future.complete(applier.backup(file, groupId(), config.protocol()));
+            } catch (java.io.IOException | RuntimeException e) {
+                future.completeExceptionally(e);
+            }
+        });
+        return future;
+    }
+
+    @Override
     public GroupStatus status() {
         GroupStatus cached = status;
         // Role, leader and commit index refresh on the loop; the applied count is always current.
@@ -412,11 +485,38 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
 
     // ---- submits: batching, forwarding, retries -------------------------------------------------
 
-    private void enqueue(String key, byte[] command, long timeoutMillis) {
+    /**
+     * A command without a request id gets the next sequence number of this member's session, on the
+     * loop, so sequences reach {@link #sequenceFloor()} in the order they are numbered.
+     */
+    private void enqueueSequenced(CompletableFuture<byte[]> future, byte[] command, long timeoutMillis) {
+        if (closed) {
+            future.completeExceptionally(new RejectedException(RejectedException.Reason.CLOSED, "group " + groupId() + " is closed"));
+            return;
+        }
+        long sequence = ++lastSequence;
+        String key = CommandBatch.sessionKey(session, sequence);
+        applier.waiters().put(key, future);
+        inFlightSequences.add(new InFlightSequence(sequence, key));
+        enqueue(key, sequence, command, timeoutMillis);
+    }
+
+    /**
+     * The lowest sequence of this member's session whose caller still waits: every one below it has
+     * applied or timed out, will never be re-sent, and may be forgotten by the dedup table.
+     */
+    private long sequenceFloor() {
+        while (!inFlightSequences.isEmpty() && !applier.waiters().containsKey(inFlightSequences.peekFirst().key())) {
+            inFlightSequences.pollFirst();
+        }
+        return inFlightSequences.isEmpty() ? lastSequence + 1 : inFlightSequences.peekFirst().sequence();
+    }
+
+    private void enqueue(String key, long sequence, byte[] command, long timeoutMillis) {
         if (closed) {
             return;
         }
-        submits.put(key, new PendingSubmit(command));
+        submits.put(key, new PendingSubmit(command, sequence));
         unsent.add(key);
         scheduleFlush();
         loop.schedule(timeoutMillis, () -> expire(key, timeoutMillis));
@@ -468,7 +568,7 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
                 batch = new ArrayList<>();
                 bytes = 0;
             }
-            batch.add(new CommandBatch.Command(key, pending.command));
+            batch.add(new CommandBatch.Command(key, pending.sequence, pending.command));
             bytes += pending.command.length + key.length();
         }
         if (!batch.isEmpty()) {
@@ -477,7 +577,7 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
     }
 
     private void sendBatch(List<CommandBatch.Command> commands, boolean leading, String leader) {
-        byte[] batch = new CommandBatch(applier.logClockEstimate(), commands).encode();
+        byte[] batch = new CommandBatch(applier.logClockEstimate(), session, sequenceFloor(), commands).encode();
         if (leading && !core.propose(batch)) {
             // Leading but not yet able to propose (term not established, transfer): the commands
             // stay queued, and keep whatever "sent" state they had, for the periodic retry.
@@ -517,8 +617,17 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
         if (read.future() != null && read.future().isDone()) {
             return; // timed out while waiting for a leader
         }
-        if (core == null || closed) {
+        if (closed) {
             failRead(read, RejectedException.Reason.CLOSED, "group not running");
+            return;
+        }
+        if (core == null) {
+            // Still recovering its state machine: like a member with no leader yet, wait until the deadline.
+            if (read.origin() == null) {
+                readsAwaitingLeader.add(() -> startRead(read, consistency));
+            } else {
+                failRead(read, RejectedException.Reason.NO_LEADER, memberId() + " is still starting");
+            }
             return;
         }
         tick(); // ticks owed after a pause reach the core before it judges its lease
@@ -530,7 +639,7 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
         } else if (state.leaderId() != null && !state.leaderId().equals(memberId()) && read.origin() == null) {
             long readId = nextLocalId.incrementAndGet();
             reads.put(readId, read);
-            send(state.leaderId(), new RuntimeMessage.ReadRequest(readId, consistency, read.query()));
+            send(state.leaderId(), new RuntimeMessage.ReadIndexRequest(readId, consistency));
         } else if (read.origin() == null) {
             // No leader known yet (an election, or just restarted): wait for one until the deadline.
             readsAwaitingLeader.add(() -> startRead(read, consistency));
@@ -541,26 +650,20 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
 
     private void grant(ReadGrant grant) {
         PendingRead read = reads.remove(grant.readId());
-        if (read != null) {
-            applyExecutor.execute(() -> applier.whenApplied(grant.index(), () -> serve(read)));
+        if (read == null) {
+            return;
+        }
+        if (read.origin() != null) {
+            // The follower waits for its own state machine to reach the index, then serves the read.
+            send(read.origin(), new RuntimeMessage.ReadIndexReply(read.originReadId(), grant.index(), null, null));
+        } else {
+            serveAt(grant.index(), read);
         }
     }
 
-    private void serve(PendingRead read) {
-        try {
-            byte[] result = applier.query(read.query());
-            if (read.origin() == null) {
-                read.future().complete(result);
-            } else {
-                send(read.origin(), new RuntimeMessage.ReadReply(read.originReadId(), result, null, null));
-            }
-        } catch (Exception e) {
-            if (read.origin() == null) {
-                read.future().completeExceptionally(e);
-            } else {
-                send(read.origin(), new RuntimeMessage.ReadReply(read.originReadId(), null, null, e.toString()));
-            }
-        }
+    /** Serves a local read once this member has applied up to {@code index}. */
+    private void serveAt(long index, PendingRead read) {
+        applyExecutor.execute(() -> applier.whenApplied(index, () -> serveLocally(read.query(), read.future())));
     }
 
     private void serveLocally(byte[] query, CompletableFuture<byte[]> future) {
@@ -575,29 +678,33 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
         if (read.origin() == null) {
             read.future().completeExceptionally(new RejectedException(reason, detail));
         } else {
-            send(read.origin(), new RuntimeMessage.ReadReply(read.originReadId(), null, reason.name(), detail));
+            send(read.origin(), new RuntimeMessage.ReadIndexReply(read.originReadId(), -1, reason.name(), detail));
         }
     }
 
-    private void onReadReply(RuntimeMessage.ReadReply reply) {
+    private void onReadIndexReply(RuntimeMessage.ReadIndexReply reply) {
         PendingRead read = reads.remove(reply.readId());
         if (read == null) {
             return;
         }
-        if (reply.result() != null) {
-            read.future().complete(reply.result());
-        } else if (reply.rejectedReason() != null) {
-            read.future().completeExceptionally(new RejectedException(
-                    RejectedException.Reason.valueOf(reply.rejectedReason()), "leader refused the read: " + reply.failure()));
-        } else {
-            read.future().completeExceptionally(new IllegalStateException("query failed on the leader: " + reply.failure()));
+        if (reply.rejectedReason() == null) {
+            serveAt(reply.index(), read);
+            return;
         }
+        RejectedException.Reason reason;
+        try {
+            reason = RejectedException.Reason.valueOf(reply.rejectedReason());
+        } catch (IllegalArgumentException unknown) {
+            reason = RejectedException.Reason.NO_LEADER; // a reason this version does not know
+        }
+        read.future().completeExceptionally(new RejectedException(reason, "leader refused the read: " + reply.detail()));
     }
 
     // ---- inbound --------------------------------------------------------------------------------
 
     /** An envelope for this group, on the loop. */
     void receive(Envelope envelope) {
+        logContext.enter();
         if (core == null || closed) {
             return;
         }
@@ -618,6 +725,9 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
         }
         String from = envelope.from();
         if (message instanceof RuntimeMessage.Protocol p) {
+            if (installingSnapshot) {
+                return;
+            }
             try {
                 core.receive(from, codec.decode(p.bytes()));
             } catch (IllegalArgumentException e) {
@@ -631,10 +741,10 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
             if (state.role() == Role.LEADER && core.propose(f.batch())) {
                 drain();
             }
-        } else if (message instanceof RuntimeMessage.ReadRequest r) {
-            startRead(new PendingRead(r.query(), null, from, r.readId()), r.consistency());
-        } else if (message instanceof RuntimeMessage.ReadReply r) {
-            onReadReply(r);
+        } else if (message instanceof RuntimeMessage.ReadIndexRequest r) {
+            startRead(new PendingRead(null, null, from, r.readId()), r.consistency());
+        } else if (message instanceof RuntimeMessage.ReadIndexReply r) {
+            onReadIndexReply(r);
         } else if (message instanceof RuntimeMessage.SnapshotChunk c) {
             snapshotTransfer.onChunk(from, c);
         } else if (message instanceof RuntimeMessage.SnapshotAck a) {
@@ -722,6 +832,7 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
 
     @Override
     public void syncStarting() {
+        meters.fsyncBatchWrites.record(writeSeq - syncingSeq);
         syncingSeq = writeSeq;
         syncingIndex = storage.lastIndex();
         LogEntry last = storage.entry(syncingIndex);
@@ -731,6 +842,7 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
 
     @Override
     public void synced() {
+        logContext.enter();
         if (closed) {
             return;
         }
@@ -759,6 +871,7 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
         if (previous.role() != next.role() || !java.util.Objects.equals(previous.leaderId(), next.leaderId())) {
             log.info("group {} on {}: {} (leader {}, era {})", groupId(), memberId(), next.role(), next.leaderId(), next.era());
         }
+        countElections(previous, next);
         LeadershipListener.Change change = new LeadershipListener.Change(memberId(), next.role(), next.leaderId(), next.era());
         for (LeadershipListener listener : listeners) {
             try {
@@ -787,14 +900,43 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
         }
     }
 
+    /** A new era as candidate is a new election; becoming leader is a won one (started too if no candidacy was seen). */
+    private void countElections(CoreState previous, CoreState next) {
+        boolean newCandidacy = next.role() == Role.CANDIDATE
+                && (previous.role() != Role.CANDIDATE || previous.era() != next.era());
+        boolean won = next.role() == Role.LEADER && previous.role() != Role.LEADER;
+        if (newCandidacy || (won && previous.role() != Role.CANDIDATE)) {
+            meters.electionsStarted.increment();
+        }
+        if (won) {
+            meters.electionsWon.increment();
+        }
+    }
+
     private void refreshStatus() {
+        GroupStatus previous = status;
         status = statusOf(core == null ? null : core.status());
-        java.util.SortedSet<Member> members = new java.util.TreeSet<>(config.members());
-        members.addAll(status.membership().all());
-        if (!members.equals(knownMembers)) {
+        if (!previous.membership().equals(status.membership())) {
+            log.info("group {} on {}: membership is now voters {}, learners {}{}", groupId(), memberId(),
+                    ids(status.membership().voters()), ids(status.membership().learners()),
+                    status.membership().outgoingVoters().isEmpty() ? ""
+                            : ", leaving voters " + ids(status.membership().outgoingVoters()));
+        }
+        laggingFollowers.check(status);
+        // The replicated configuration's address wins over consensus.members (sets keep the first of
+        // an id), and addresses are compared too (sets compare ids only): a member that moved is
+        // reached at its new address.
+        java.util.SortedSet<Member> members = new java.util.TreeSet<>(status.membership().all());
+        members.addAll(config.members());
+        if (!List.copyOf(members).equals(List.copyOf(knownMembers))) {
             knownMembers = members;
             node.updateTransportMembers();
+            meters.trackFollowers(ids(members));
         }
+    }
+
+    private static List<String> ids(java.util.Collection<Member> members) {
+        return members.stream().map(Member::id).toList();
     }
 
     /** The bootstrap members and every member of the replicated configuration this member knows. */
@@ -821,13 +963,18 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
      * snapshot's era, because they may already have been acknowledged (Raft paper section 7).
      */
     void installReceivedSnapshot(String from, SnapshotMeta meta, Runnable acknowledge) {
+        installingSnapshot = true;
         applyExecutor.execute(() -> {
             if (meta.index() <= applier.appliedIndex()) {
-                loop.execute(acknowledge);
+                loop.execute(() -> {
+                    installingSnapshot = false;
+                    acknowledge.run();
+                });
                 return;
             }
             applier.restoreFrom(meta);
             loop.execute(() -> {
+                installingSnapshot = false;
                 if (closed) {
                     return;
                 }
@@ -888,6 +1035,12 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
         }
 
         @Override
+        public void snapshotMeasured(long sizeBytes, long durationMillis) {
+            meters.snapshotTakenSize.record(sizeBytes);
+            meters.snapshotTakenDuration.recordNanos(durationMillis * 1_000_000L);
+        }
+
+        @Override
         public void snapshotTaken(SnapshotMeta meta) {
             loop.execute(() -> {
                 long upTo = meta.index() - config.snapshotRetainEntries();
@@ -905,6 +1058,10 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
 
     ConsensusConfig config() {
         return config;
+    }
+
+    GroupMeters meters() {
+        return meters;
     }
 
     EventLoop loop() {

@@ -5,6 +5,13 @@ import io.consensus.api.ConsensusGroup;
 import io.consensus.api.Member;
 import io.consensus.api.ConsensusNode;
 import io.consensus.api.StateMachine;
+import io.consensus.api.metrics.ConsensusMetric;
+import io.consensus.api.metrics.Counter;
+import io.consensus.api.metrics.Meter;
+import io.consensus.api.metrics.MeterId;
+import io.consensus.api.metrics.MetricsRegistry;
+import io.consensus.api.metrics.Summary;
+import io.consensus.api.metrics.Timer;
 import io.consensus.api.spi.ConsensusProtocol;
 import io.consensus.api.spi.Envelope;
 import io.consensus.api.spi.GroupIdentity;
@@ -12,7 +19,9 @@ import io.consensus.api.spi.LogStorage;
 import io.consensus.api.spi.NodeStorage;
 import io.consensus.api.spi.Transport;
 import io.consensus.core.Protocols;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,6 +44,10 @@ public final class NodeRuntime implements ConsensusNode {
     private final GroupCommitter committer;
     private final Map<String, GroupRuntime> groups = new ConcurrentHashMap<>();
     private final AtomicLong droppedUnknownGroup = new AtomicLong();
+    private final MetricsRegistry metrics;
+    private final LogContext logContext;
+    private final Counter unknownGroupMessages;
+    private final List<Meter> meters = new ArrayList<>();
     private volatile boolean closed;
 
     /**
@@ -42,14 +55,30 @@ public final class NodeRuntime implements ConsensusNode {
      * @param environment event loop, executors and randomness
      * @param storage     the node's storage, owned (closed) by this node
      * @param transport   the node's transport, owned (closed) by this node
+     * @param metrics     where this node and its groups register their meters
+     * @param slowFsync   an fsync longer than this logs a WARN; zero never
      */
-    public NodeRuntime(String memberId, NodeEnvironment environment, NodeStorage storage, Transport transport) {
+    public NodeRuntime(String memberId, NodeEnvironment environment, NodeStorage storage, Transport transport,
+                       MetricsRegistry metrics, Duration slowFsync) {
         this.memberId = memberId;
         this.environment = environment;
         this.storage = storage;
         this.transport = transport;
-        this.committer = new GroupCommitter(environment.loop(), environment.syncExecutor(), storage, this::storageFailed);
+        this.metrics = metrics;
+        this.logContext = LogContext.node(memberId);
+        Map<String, String> tags = Map.of(MeterId.MEMBER, memberId);
+        Timer fsyncLatency = register(metrics.timer(ConsensusMetric.FSYNC_LATENCY.id(tags)));
+        Summary fsyncGroups = register(metrics.summary(ConsensusMetric.FSYNC_BATCH_GROUPS.id(tags)));
+        this.unknownGroupMessages = register(metrics.counter(ConsensusMetric.UNKNOWN_GROUP_MESSAGES.id(tags)));
+        this.committer = new GroupCommitter(environment.loop(), environment.syncExecutor(), storage, this::storageFailed,
+                fsyncLatency, fsyncGroups, slowFsync.toMillis(), logContext);
+        transport.bindMetrics(metrics);
         transport.start(this::receive);
+    }
+
+    private <M extends Meter> M register(M meter) {
+        meters.add(meter);
+        return meter;
     }
 
     @Override
@@ -89,6 +118,7 @@ public final class NodeRuntime implements ConsensusNode {
             if (group == null || !memberId.equals(envelope.to())) {
                 // Unknown groups are dropped and counted, never buffered: memory stays bounded.
                 droppedUnknownGroup.incrementAndGet();
+                unknownGroupMessages.increment();
                 return;
             }
             group.receive(envelope);
@@ -116,6 +146,10 @@ public final class NodeRuntime implements ConsensusNode {
         return committer;
     }
 
+    MetricsRegistry metrics() {
+        return metrics;
+    }
+
     void removeGroup(GroupRuntime group) {
         groups.remove(group.groupId(), group);
     }
@@ -132,6 +166,7 @@ public final class NodeRuntime implements ConsensusNode {
     }
 
     private void storageFailed(Throwable failure) {
+        logContext.enter();
         log.error("node {}: storage sync failed; every group on this node stops (data written since the last "
                 + "successful sync is not assumed durable)", memberId, failure);
         new ArrayList<>(groups.values()).forEach(group -> group.halt(failure));
@@ -147,5 +182,6 @@ public final class NodeRuntime implements ConsensusNode {
         transport.close();
         environment.shutdown().run();
         storage.close();
+        meters.forEach(Meter::remove);
     }
 }

@@ -22,11 +22,15 @@ sealed interface RuntimeMessage {
     /** A command batch forwarded to the leader to propose. */
     record Forward(byte[] batch) implements RuntimeMessage {}
 
-    /** A read forwarded to the leader. */
-    record ReadRequest(long readId, ReadConsistency consistency, byte[] query) implements RuntimeMessage {}
+    /**
+     * A follower asks the leader for a read index: the position its state machine must reach before
+     * it may serve a read itself (ReadIndex on followers, Raft thesis 6.4), so queries run on the
+     * member that received them and the leader only confirms.
+     */
+    record ReadIndexRequest(long readId, ReadConsistency consistency) implements RuntimeMessage {}
 
-    /** The leader's answer to a forwarded read: a result, or a failure with its reason. */
-    record ReadReply(long readId, byte[] result, String rejectedReason, String failure) implements RuntimeMessage {}
+    /** The leader's answer: the read index, or a refusal with its reason ({@code index} then -1). */
+    record ReadIndexReply(long readId, long index, String rejectedReason, String detail) implements RuntimeMessage {}
 
     /** One chunk of a snapshot, {@code offset} bytes into it. */
     record SnapshotChunk(SnapshotMeta meta, long offset, boolean last, byte[] bytes) implements RuntimeMessage {}
@@ -36,10 +40,11 @@ sealed interface RuntimeMessage {
 
     byte PROTOCOL = 0;
     byte FORWARD = 1;
-    byte READ_REQUEST = 2;
-    byte READ_REPLY = 3;
+    // 2 and 3 were reads forwarded with their query, before followers served reads themselves.
     byte SNAPSHOT_CHUNK = 4;
     byte SNAPSHOT_ACK = 5;
+    byte READ_INDEX_REQUEST = 6;
+    byte READ_INDEX_REPLY = 7;
 
     static byte[] encode(RuntimeMessage message) {
         if (message instanceof Protocol p) {
@@ -48,22 +53,18 @@ sealed interface RuntimeMessage {
         if (message instanceof Forward f) {
             return prefixed(FORWARD, f.batch());
         }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            if (message instanceof ReadRequest r) {
-                    out.writeByte(READ_REQUEST);
+            if (message instanceof ReadIndexRequest r) {
+                    out.writeByte(READ_INDEX_REQUEST);
                     out.writeLong(r.readId());
                     out.writeByte(r.consistency().ordinal());
-                    writeBytes(out, r.query());
-            } else if (message instanceof ReadReply r) {
-                    out.writeByte(READ_REPLY);
+            } else if (message instanceof ReadIndexReply r) {
+                    out.writeByte(READ_INDEX_REPLY);
                     out.writeLong(r.readId());
+                    out.writeLong(r.index());
                     writeNullable(out, r.rejectedReason());
-                    writeNullable(out, r.failure());
-                    out.writeBoolean(r.result() != null);
-                    if (r.result() != null) {
-                        writeBytes(out, r.result());
-                    }
+                    writeNullable(out, r.detail());
             } else if (message instanceof SnapshotChunk c) {
                     out.writeByte(SNAPSHOT_CHUNK);
                     out.writeLong(c.meta().index());
@@ -102,21 +103,15 @@ sealed interface RuntimeMessage {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload))) {
             byte type = in.readByte();
             return switch (type) {
-                case READ_REQUEST -> {
+                case READ_INDEX_REQUEST -> {
                     long readId = in.readLong();
                     int consistency = in.readUnsignedByte();
                     if (consistency >= ReadConsistency.values().length) {
                         throw new IllegalArgumentException("unknown read consistency " + consistency);
                     }
-                    yield new ReadRequest(readId, ReadConsistency.values()[consistency], readBytes(in, payload.length));
+                    yield new ReadIndexRequest(readId, ReadConsistency.values()[consistency]);
                 }
-                case READ_REPLY -> {
-                    long readId = in.readLong();
-                    String rejected = readNullable(in);
-                    String failure = readNullable(in);
-                    byte[] result = in.readBoolean() ? readBytes(in, payload.length) : null;
-                    yield new ReadReply(readId, result, rejected, failure);
-                }
+                case READ_INDEX_REPLY -> new ReadIndexReply(in.readLong(), in.readLong(), readNullable(in), readNullable(in));
                 case SNAPSHOT_CHUNK -> {
                     long index = in.readLong();
                     long era = in.readLong();

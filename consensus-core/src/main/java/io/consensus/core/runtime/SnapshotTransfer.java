@@ -34,12 +34,14 @@ final class SnapshotTransfer {
         final String from;
         final SnapshotMeta meta;
         final SnapshotStore.Writer writer;
+        final long startedNanos;
         long nextOffset;
 
-        Incoming(String from, SnapshotMeta meta, SnapshotStore.Writer writer) {
+        Incoming(String from, SnapshotMeta meta, SnapshotStore.Writer writer, long startedNanos) {
             this.from = from;
             this.meta = meta;
             this.writer = writer;
+            this.startedNanos = startedNanos;
         }
     }
 
@@ -110,7 +112,7 @@ final class SnapshotTransfer {
             }
             abortIncoming();
             try {
-                incoming = new Incoming(from, chunk.meta(), storage.snapshots().begin(chunk.meta()));
+                incoming = new Incoming(from, chunk.meta(), storage.snapshots().begin(chunk.meta()), group.loop().nowNanos());
             } catch (IOException e) {
                 log.warn("group {}: cannot store snapshot {} from {}: {}", group.groupId(), chunk.meta().index(), from, e.toString());
                 return;
@@ -137,6 +139,10 @@ final class SnapshotTransfer {
         }
         incoming = null;
         receiving.writer.close();
+        group.meters().snapshotInstalledDuration.recordNanos(group.loop().nowNanos() - receiving.startedNanos);
+        group.meters().snapshotInstalledSize.record(receiving.nextOffset);
+        log.info("group {}: received snapshot {} from {} ({} bytes)", group.groupId(), receiving.meta.index(), from,
+                receiving.nextOffset);
         group.installReceivedSnapshot(from, receiving.meta, () ->
                 group.send(from, new RuntimeMessage.SnapshotAck(receiving.meta.index(), receiving.nextOffset, true)));
     }

@@ -1,31 +1,47 @@
 package io.consensus.core.runtime;
 
+import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The production environment: one event-loop thread, one sync thread and a small apply pool per
- * node, however many groups it hosts.
+ * node, however many groups it hosts, and a watchdog thread that warns when the loop is blocked.
+ * Every thread's log lines carry the member's MDC key.
  */
 public final class ThreadedEnvironment {
 
     private ThreadedEnvironment() {}
 
-    /** Creates the threads of one node; {@link NodeEnvironment#shutdown()} stops them. */
-    public static NodeEnvironment create(String memberId) {
-        ScheduledExecutorService loopThread = Executors.newSingleThreadScheduledExecutor(named("consensus-loop-" + memberId));
-        ExecutorService syncThread = Executors.newSingleThreadExecutor(named("consensus-sync-" + memberId));
+    /**
+     * Creates the threads of one node; {@link NodeEnvironment#shutdown()} stops them.
+     *
+     * @param slowLoop a loop task running longer than this logs a WARN; zero starts no watchdog
+     */
+    public static NodeEnvironment create(String memberId, Duration slowLoop) {
+        LogContext context = LogContext.node(memberId);
+        LoopWatchdog watchdog = new LoopWatchdog(memberId, slowLoop.toMillis(), System::nanoTime);
+        LoopThread loop = new LoopThread(named("consensus-loop-" + memberId, context), slowLoop.isZero() ? null : watchdog);
+        ScheduledExecutorService watchdogThread = slowLoop.isZero() ? null
+                : Executors.newSingleThreadScheduledExecutor(named("consensus-watchdog-" + memberId, context));
+        if (watchdogThread != null) {
+            // Checking twice per threshold reports a blocked task at most 1.5 thresholds after it started.
+            long periodMillis = Math.max(5, slowLoop.toMillis() / 2);
+            watchdogThread.scheduleAtFixedRate(watchdog::check, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+        }
+        ExecutorService syncThread = Executors.newSingleThreadExecutor(named("consensus-sync-" + memberId, context));
         int applyThreads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2));
-        ExecutorService applyPool = Executors.newFixedThreadPool(applyThreads, named("consensus-apply-" + memberId));
-        EventLoop loop = new ThreadLoop(loopThread);
+        ExecutorService applyPool = Executors.newFixedThreadPool(applyThreads, named("consensus-apply-" + memberId, context));
         Runnable shutdown = () -> {
-            loopThread.shutdownNow();
+            if (watchdogThread != null) {
+                watchdogThread.shutdownNow();
+            }
+            loop.shutdown();
             syncThread.shutdown();
             applyPool.shutdown();
             try {
@@ -38,52 +54,17 @@ public final class ThreadedEnvironment {
         return new NodeEnvironment(loop, syncThread, () -> new SerialExecutor(applyPool), new SplittableRandom(), shutdown);
     }
 
-    private static ThreadFactory named(String prefix) {
+    private static ThreadFactory named(String prefix, LogContext context) {
         AtomicInteger count = new AtomicInteger();
         return task -> {
-            Thread thread = new Thread(task, prefix + (count.get() == 0 ? "" : "-" + count.get()));
+            Runnable tagged = () -> {
+                context.enter();
+                task.run();
+            };
+            Thread thread = new Thread(tagged, prefix + (count.get() == 0 ? "" : "-" + count.get()));
             count.incrementAndGet();
             thread.setDaemon(true);
             return thread;
         };
-    }
-
-    private static final class ThreadLoop implements EventLoop {
-        private final ScheduledExecutorService executor;
-        private final ThreadLocal<Boolean> inLoop = ThreadLocal.withInitial(() -> false);
-
-        ThreadLoop(ScheduledExecutorService executor) {
-            this.executor = executor;
-            executor.execute(() -> inLoop.set(true));
-        }
-
-        @Override
-        public long nowMillis() {
-            return System.nanoTime() / 1_000_000;
-        }
-
-        @Override
-        public void execute(Runnable task) {
-            try {
-                executor.execute(task);
-            } catch (java.util.concurrent.RejectedExecutionException closed) {
-                // The node is closing; its groups have already failed their pending futures.
-            }
-        }
-
-        @Override
-        public Cancellable schedule(long delayMillis, Runnable task) {
-            try {
-                ScheduledFuture<?> future = executor.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
-                return () -> future.cancel(false);
-            } catch (java.util.concurrent.RejectedExecutionException closed) {
-                return () -> { };
-            }
-        }
-
-        @Override
-        public boolean inLoop() {
-            return inLoop.get();
-        }
     }
 }

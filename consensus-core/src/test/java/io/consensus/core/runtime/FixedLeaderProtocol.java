@@ -126,7 +126,10 @@ public final class FixedLeaderProtocol implements ConsensusProtocol {
         @Override
         public void tick() {
             if (leading()) {
-                broadcast(List.of());
+                // Re-sends the latest entries: a follower whose group started after an append was
+                // sent (and dropped it) must still catch up, or its callers would wait forever.
+                long last = log.lastIndex();
+                broadcast(log.entries(Math.max(1, last - 63), last + 1, Long.MAX_VALUE));
             }
         }
 

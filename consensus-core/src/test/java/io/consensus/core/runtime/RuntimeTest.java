@@ -39,6 +39,7 @@ class RuntimeTest {
     /** Appends each command to a list; "fail" throws; the result is the command's index. */
     static final class RecordingStateMachine implements StateMachine {
         final List<String> applied = Collections.synchronizedList(new ArrayList<>());
+        final java.util.concurrent.atomic.AtomicInteger queries = new java.util.concurrent.atomic.AtomicInteger();
 
         @Override
         public byte[] apply(long index, byte[] command) {
@@ -52,6 +53,7 @@ class RuntimeTest {
 
         @Override
         public byte[] query(byte[] query) {
+            queries.incrementAndGet();
             return String.join(",", applied).getBytes(StandardCharsets.UTF_8);
         }
 
@@ -146,6 +148,30 @@ class RuntimeTest {
         assertThat(appliedHere.get(10, TimeUnit.SECONDS)).isTrue();
         assertThat(text(follower.query(bytes("q"), ReadConsistency.LINEARIZABLE))).isEqualTo("x");
         assertThat(text(follower.query(bytes("q"), ReadConsistency.STALE))).isEqualTo("x");
+    }
+
+    @Test
+    void aFollowerServesLinearizableReadsItselfAfterReachingTheLeadersReadIndex() throws Exception {
+        startCluster(3, 1000);
+        groups.get(0).submit(bytes("w")).get(10, TimeUnit.SECONDS);
+
+        assertThat(text(groups.get(2).query(bytes("q"), ReadConsistency.LINEARIZABLE)))
+                .as("a write acknowledged before the read started is visible").isEqualTo("w");
+        assertThat(machines.get(2).queries.get()).as("the query ran on the follower").isEqualTo(1);
+        assertThat(machines.get(0).queries.get()).as("the leader only confirmed the read index").isZero();
+    }
+
+    @Test
+    void aReadIssuedTheMomentAGroupIsBuiltWaitsForItToStartInsteadOfFailing() throws Exception {
+        startCluster(3, 1000);
+        // No wait for a leader: the members may still be recovering their state machines.
+        List<CompletableFuture<byte[]>> reads = new ArrayList<>();
+        for (ConsensusGroup group : groups) {
+            reads.add(group.query(bytes("q"), ReadConsistency.LINEARIZABLE));
+        }
+        for (CompletableFuture<byte[]> read : reads) {
+            assertThat(text(read)).isEmpty();
+        }
     }
 
     @Test

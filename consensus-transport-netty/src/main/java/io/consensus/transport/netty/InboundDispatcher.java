@@ -22,13 +22,15 @@ final class InboundDispatcher extends ChannelInboundHandlerAdapter {
     private final String remoteId;
     private final Receiver receiver;
     private final Counters counters;
+    private final PeerMeters meters;
     private boolean warned;
 
-    InboundDispatcher(String selfId, String remoteId, Receiver receiver, Counters counters) {
+    InboundDispatcher(String selfId, String remoteId, Receiver receiver, Counters counters, PeerMeters meters) {
         this.selfId = selfId;
         this.remoteId = remoteId;
         this.receiver = receiver;
         this.counters = counters;
+        this.meters = meters;
     }
 
     @Override
@@ -48,6 +50,8 @@ final class InboundDispatcher extends ChannelInboundHandlerAdapter {
             return;
         }
         counters.envelopesReceived.increment();
+        meters.receivedMessages.increment();
+        meters.receivedBytes.increment(envelope.payload().length);
         try {
             receiver.receive(envelope);
         } catch (RuntimeException e) {

@@ -2,6 +2,7 @@ package io.consensus.transport.netty;
 
 import io.consensus.api.ConsensusConfig;
 import io.consensus.api.Member;
+import io.consensus.api.metrics.MetricsRegistry;
 import io.consensus.api.spi.Envelope;
 import io.consensus.api.spi.Transport;
 import io.netty.bootstrap.Bootstrap;
@@ -56,6 +57,7 @@ public final class NettyTransport implements Transport {
     private final Map<String, Peer> peers = new ConcurrentHashMap<>();
     private final Set<Channel> accepted = ConcurrentHashMap.newKeySet();
     private volatile Set<String> memberIds;
+    private MetricsRegistry metrics = MetricsRegistry.NOOP;
     private Channel server;
     private boolean started;
     private boolean closed;
@@ -113,7 +115,7 @@ public final class NettyTransport implements Transport {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childHandler(pipelines.acceptor(receiver, accepted))
+                .childHandler(pipelines.acceptor(receiver, accepted, this::metersOf))
                 .bind(settings.bindHost(), self.port())
                 .awaitUninterruptibly();
         if (!bound.isSuccess()) {
@@ -126,6 +128,22 @@ public final class NettyTransport implements Transport {
         peers.values().forEach(Peer::start);
         LOG.info("Transport of member {} listening on {} ({}, {}, {} peers)", self.id(), server.localAddress(),
                 io.name(), pipelines.tls().isPresent() ? "mutual TLS" : "plain TCP", peers.size());
+    }
+
+    /**
+     * Counts sent, received and dropped messages and bytes per peer on {@code registry} from now on
+     * ({@code consensus.transport.*}, tags {@code member} and {@code peer}).
+     */
+    @Override
+    public synchronized void bindMetrics(MetricsRegistry registry) {
+        metrics = Objects.requireNonNull(registry, "registry");
+        peers.values().forEach(peer -> peer.bindMeters(new PeerMeters(registry, self.id(), peer.member().id())));
+    }
+
+    /** The meters of a peer that authenticated on an accepted connection. */
+    private PeerMeters metersOf(String memberId) {
+        Peer peer = peers.get(memberId);
+        return peer == null ? PeerMeters.NOOP : peer.meters();
     }
 
     /**
@@ -162,6 +180,7 @@ public final class NettyTransport implements Transport {
             // A member with port 0 is never contacted over the network (Member's contract).
             if (!member.id().equals(self.id()) && member.port() != 0 && !peers.containsKey(member.id())) {
                 Peer peer = new Peer(member, ioLoops.next(), dialTemplate, pipelines, backoff, maxFrameBytes);
+                peer.bindMeters(new PeerMeters(metrics, self.id(), member.id()));
                 peers.put(member.id(), peer);
                 if (started) {
                     peer.start();

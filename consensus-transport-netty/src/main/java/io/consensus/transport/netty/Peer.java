@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
 final class Peer {
 
     private static final Logger LOG = LoggerFactory.getLogger(Peer.class);
+    private static final long OVERFLOW_WARNING_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final Member member;
     private final EventLoop loop;
@@ -34,6 +36,9 @@ final class Peer {
     private final int maxFrameBytes;
     private final LongAdder sent = new LongAdder();
     private final LongAdder dropped = new LongAdder();
+    private volatile PeerMeters meters = PeerMeters.NOOP;
+    /** When a full write buffer may next be reported: at most one WARN per interval, however many drops. */
+    private final AtomicLong nextOverflowWarningNanos = new AtomicLong(System.nanoTime());
 
     /** The connection past its handshake, or null; the only state read off the loop. */
     private volatile Channel ready;
@@ -61,8 +66,18 @@ final class Peer {
         loop.execute(this::connect);
     }
 
+    /** Counts this peer's traffic on {@code peerMeters} from now on. */
+    void bindMeters(PeerMeters peerMeters) {
+        meters = peerMeters;
+    }
+
+    PeerMeters meters() {
+        return meters;
+    }
+
     /** Closes the connection and stops reconnecting; sends are dropped from now on. */
     void close() {
+        meters.remove();
         loop.execute(() -> {
             closed = true;
             ready = null;
@@ -83,19 +98,37 @@ final class Peer {
      */
     void send(Envelope envelope) {
         Channel ch = ready;
+        PeerMeters counted = meters;
         if (ch == null || !ch.isWritable()) {
             dropped.increment();
+            counted.droppedMessages.increment();
+            if (ch != null) {
+                warnOverflow();
+            }
             return;
         }
         Frame frame = Wire.frame(envelope);
         if (frame.getSerializedSize() > maxFrameBytes) {
             dropped.increment();
+            counted.droppedMessages.increment();
             LOG.warn("Dropped an envelope of group '{}' to {}: its frame of {} bytes exceeds the limit of {}",
                     envelope.groupId(), member.id(), frame.getSerializedSize(), maxFrameBytes);
             return;
         }
         ch.writeAndFlush(frame, ch.voidPromise());
         sent.increment();
+        counted.sentMessages.increment();
+        counted.sentBytes.increment(envelope.payload().length);
+    }
+
+    private void warnOverflow() {
+        long now = System.nanoTime();
+        long next = nextOverflowWarningNanos.get();
+        if (now - next >= 0 && nextOverflowWarningNanos.compareAndSet(next, now + OVERFLOW_WARNING_INTERVAL_NANOS)) {
+            LOG.warn("Dropping messages to member {}: its write buffer is over the high watermark "
+                    + "(consensus.transport.write.buffer.high.bytes); {} dropped since start; the protocols resend",
+                    member.id(), dropped.sum());
+        }
     }
 
     PeerStats stats() {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -38,10 +39,11 @@ record Pipelines(Identity self, Predicate<String> isMember, int maxFrameBytes, D
     private static final int FLUSH_BATCH = 256;
 
     /**
-     * For connections this node accepts: they deliver envelopes to {@code receiver}, and are kept in
-     * {@code accepted} while open so that closing the node or removing a member can close them.
+     * For connections this node accepts: they deliver envelopes to {@code receiver}, count them on
+     * the authenticated member's {@code meters}, and are kept in {@code accepted} while open so that
+     * closing the node or removing a member can close them.
      */
-    ChannelInitializer<Channel> acceptor(Receiver receiver, Set<Channel> accepted) {
+    ChannelInitializer<Channel> acceptor(Receiver receiver, Set<Channel> accepted, Function<String, PeerMeters> meters) {
         ConnectionGuard guard = new ConnectionGuard(counters);
         return new ChannelInitializer<>() {
             @Override
@@ -52,7 +54,8 @@ record Pipelines(Identity self, Predicate<String> isMember, int maxFrameBytes, D
                 tls.ifPresent(contexts -> p.addLast("tls", contexts.server().newHandler(channel.alloc())));
                 addCodec(p);
                 p.addLast("handshake", new AcceptorHandshake(self, isMember, maxFrameBytes, handshakeTimeout,
-                        member -> new InboundDispatcher(self.memberId(), member, receiver, counters), counters));
+                        member -> new InboundDispatcher(self.memberId(), member, receiver, counters, meters.apply(member)),
+                        counters));
                 p.addLast("guard", guard);
             }
         };

@@ -30,7 +30,7 @@ class HandshakeTest {
     private EmbeddedChannel acceptor() {
         EmbeddedChannel channel = new EmbeddedChannel();
         channel.freezeTime();
-        channel.pipeline().addLast(pipelines.acceptor(delivered::add, ConcurrentHashMap.newKeySet()));
+        channel.pipeline().addLast(pipelines.acceptor(delivered::add, ConcurrentHashMap.newKeySet(), id -> PeerMeters.NOOP));
         return channel;
     }
 
@@ -133,7 +133,7 @@ class HandshakeTest {
         EmbeddedChannel channel = new EmbeddedChannel();
         channel.pipeline().addLast(pipelines.acceptor(e -> {
             throw new IllegalStateException("boom");
-        }, ConcurrentHashMap.newKeySet()));
+        }, ConcurrentHashMap.newKeySet(), id -> PeerMeters.NOOP));
         channel.writeInbound(encode(Wire.frame(new Hello(Wire.VERSION, "c1", "b", "a"))));
         channel.writeInbound(encode(Wire.frame(new Envelope("g", "b", "a", new byte[1]))));
         assertThat(channel.isOpen()).isTrue();

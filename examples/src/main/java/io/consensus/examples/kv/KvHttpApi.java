@@ -118,7 +118,8 @@ final class KvHttpApi {
                             + ",\"voter\":" + status.membership().isVoter(m.id()) + "}")
                     .collect(Collectors.joining(","));
             String followers = status.followers().stream()
-                    .map(f -> "{\"id\":" + quote(f.memberId()) + ",\"matchIndex\":" + f.matchIndex() + ",\"lag\":" + f.lagEntries() + "}")
+                    .map(f -> "{\"id\":" + quote(f.memberId()) + ",\"matchIndex\":" + f.matchIndex() + ",\"lag\":" + f.lagEntries()
+                            + ",\"lastContactMs\":" + f.lastContactMs() + "}")
                     .collect(Collectors.joining(","));
             String json = "{\"memberId\":" + quote(status.memberId()) + ",\"protocol\":" + quote(status.protocol())
                     + ",\"role\":" + quote(status.role().name()) + ",\"leader\":" + quote(status.leaderId())
@@ -131,7 +132,7 @@ final class KvHttpApi {
         }
     }
 
-    private static Map<String, String> parseQuery(String raw) {
+    static Map<String, String> parseQuery(String raw) {
         Map<String, String> query = new HashMap<>();
         if (raw == null || raw.isEmpty()) {
             return query;
@@ -145,7 +146,7 @@ final class KvHttpApi {
         return query;
     }
 
-    private static String error(String message, String outcome) {
+    static String error(String message, String outcome) {
         return "{\"error\":" + quote(message) + (outcome == null ? "" : ",\"outcome\":" + quote(outcome)) + "}";
     }
 
@@ -173,7 +174,7 @@ final class KvHttpApi {
         return out.append('"').toString();
     }
 
-    private static void respond(HttpExchange exchange, int code, String body) throws IOException {
+    static void respond(HttpExchange exchange, int code, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", body.startsWith("{") ? "application/json" : "text/plain; charset=utf-8");
         exchange.sendResponseHeaders(code, bytes.length);

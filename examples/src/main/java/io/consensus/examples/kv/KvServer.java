@@ -4,6 +4,9 @@ import com.sun.net.httpserver.HttpServer;
 import io.consensus.api.ConsensusConfig;
 import io.consensus.api.ConsensusGroup;
 import io.consensus.core.Consensus;
+import io.consensus.metrics.micrometer.MicrometerMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -43,7 +46,9 @@ public final class KvServer implements AutoCloseable {
         ConsensusConfig config = ConsensusConfig.fromProperties(properties);
         // The JDK server otherwise leaves Nagle on, and small responses wait ~40 ms for a delayed ACK.
         System.setProperty("sun.net.httpserver.nodelay", "true");
-        ConsensusGroup group = Consensus.group(config).stateMachine(new KvStateMachine()).build();
+        PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ConsensusGroup group = Consensus.group(config).stateMachine(new KvStateMachine())
+                .metrics(new MicrometerMetrics(prometheus)).build();
         try {
             HttpServer http = HttpServer.create(new InetSocketAddress(properties.getProperty("http.host", "127.0.0.1"),
                     Integer.parseInt(port)), 128);
@@ -55,6 +60,8 @@ public final class KvServer implements AutoCloseable {
             KvHttpApi api = new KvHttpApi(group);
             http.createContext("/kv/", api::handleKv);
             http.createContext("/status", api::handleStatus);
+            http.createContext("/metrics", new MetricsEndpoint(prometheus)::handle);
+            http.createContext("/admin/", new KvAdminApi(group)::handle);
             http.start();
             return new KvServer(group, http);
         } catch (IOException | RuntimeException e) {
