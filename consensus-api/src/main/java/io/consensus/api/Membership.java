@@ -55,12 +55,21 @@ public record Membership(SortedSet<Member> voters, SortedSet<Member> learners, S
 
     /** Whether {@code id} votes in the incoming or outgoing configuration. */
     public boolean isVoter(String id) {
-        return voters.stream().anyMatch(m -> m.id().equals(id))
-                || outgoingVoters.stream().anyMatch(m -> m.id().equals(id));
+        return contains(voters, id) || contains(outgoingVoters, id);
     }
 
     /** Whether {@code id} is a learner. */
     public boolean isLearner(String id) {
-        return learners.stream().anyMatch(m -> m.id().equals(id));
+        return contains(learners, id);
+    }
+
+    // A loop, not a stream: cores ask this on every step of every group.
+    private static boolean contains(SortedSet<Member> members, String id) {
+        for (Member member : members) {
+            if (member.id().equals(id)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

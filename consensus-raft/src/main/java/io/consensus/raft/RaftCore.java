@@ -78,6 +78,9 @@ public final class RaftCore implements ProtocolCore {
     /** When a leader was last heard from: votes are refused for an election timeout after (thesis §4.2.3). */
     long lastLeaderContactTick = NEVER;
     private CoreState reported;
+    /** The configuration {@link #selfIsVoter} was computed for. */
+    private Membership voterCheckedIn;
+    private boolean selfIsVoter;
 
     public RaftCore(CoreContext context, RaftFaults faults) {
         this.context = Objects.requireNonNull(context, "context");
@@ -401,14 +404,20 @@ public final class RaftCore implements ProtocolCore {
                 becomeFollower(term, null); // thesis §4.2.2: a leader not in C_new steps down once it commits
             }
         }
-        CoreState state = state();
-        if (!state.equals(reported)) {
-            reported = state;
-            out.stateChanged(state);
+        // Compared field by field: this runs on every step of every group, and allocates only on a change.
+        Role publicRole = publicRole();
+        if (reported == null || publicRole != reported.role() || term != reported.era()
+                || !java.util.Objects.equals(leaderId, reported.leaderId())) {
+            reported = new CoreState(publicRole, leaderId, term);
+            out.stateChanged(reported);
         }
     }
 
     CoreState state() {
+        return new CoreState(publicRole(), leaderId, term);
+    }
+
+    private Role publicRole() {
         Role publicRole;
         switch (role) {
             case LEADER:
@@ -420,9 +429,14 @@ public final class RaftCore implements ProtocolCore {
                 break;
             default:
                 Membership current = configs.current();
-                publicRole = current != null && current.isVoter(self) ? Role.FOLLOWER : Role.LEARNER;
+                if (current != voterCheckedIn) {
+                    // Asked on every step: look the role up again only when the configuration changes.
+                    voterCheckedIn = current;
+                    selfIsVoter = current != null && current.isVoter(self);
+                }
+                publicRole = selfIsVoter ? Role.FOLLOWER : Role.LEARNER;
         }
-        return new CoreState(publicRole, leaderId, term);
+        return publicRole;
     }
 
     private String notLeader() {

@@ -30,6 +30,11 @@ interface FileIo {
     /** Deletes a file if it exists; durable once the directory is forced. */
     void delete(Path path) throws IOException;
 
+    /** Bytes available to this process on the file system holding {@code path}. */
+    default long usableSpace(Path path) throws IOException {
+        return Files.getFileStore(path).getUsableSpace();
+    }
+
     /** Creates {@code dir} and its missing parents, forcing each parent so the new entries survive a crash. */
     default void createDirectories(Path dir) throws IOException {
         Path absolute = dir.toAbsolutePath();
@@ -83,11 +88,19 @@ interface FileIo {
         }
     }
 
-    /** Writes all of {@code buf} at {@code position}. */
+    /**
+     * Writes all of {@code buf} at {@code position}.
+     *
+     * @throws NoSpaceException if the file system is full; part of {@code buf} may have been written
+     */
     static void writeFully(FileChannel channel, ByteBuffer buf, long position) throws IOException {
         long at = position;
-        while (buf.hasRemaining()) {
-            at += channel.write(buf, at);
+        try {
+            while (buf.hasRemaining()) {
+                at += channel.write(buf, at);
+            }
+        } catch (IOException e) {
+            throw NoSpaceException.isNoSpace(e) ? new NoSpaceException(e) : e;
         }
     }
 }

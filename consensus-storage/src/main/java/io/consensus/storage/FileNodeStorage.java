@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -22,11 +23,26 @@ import java.util.TreeMap;
  * cluster or format version fails with a {@link StorageException} naming the file. See
  * {@link WriteAheadLog} for the record format, group commit and segment reclamation.
  *
+ * <p><b>Reclaiming space.</b> A segment is deleted once every group's records in it are compacted, so a
+ * group that stopped writing would keep the oldest segment, and every later one, on disk for ever;
+ * {@link #groupsPinningSegments()} names the groups with live entries behind the newest
+ * {@value #KEPT_SEGMENTS} segments, which the runtime asks to snapshot and compact.
+ *
+ * <p><b>A full disk.</b> A write that finds no space is undone and fails with a
+ * {@link io.consensus.api.spi.StorageFullException}; the storage stays usable, and {@link #full()}
+ * reports it until a segment's worth of space is free again. Any other I/O error, and every failed
+ * force, makes the storage refuse all further writes and syncs.
+ *
  * <p>Thread-safe: groups may write from different threads while another thread syncs.
  */
 public final class FileNodeStorage implements NodeStorage {
 
     private static final long MIN_SEGMENT_BYTES = 4096;
+    /**
+     * The newest segments a group may keep entries in without being asked to compact: enough that a
+     * group snapshotting at its entry threshold is rarely asked, few enough to bound the log on disk.
+     */
+    public static final int KEPT_SEGMENTS = 4;
 
     private final WriteAheadLog wal;
     private final Path snapshotsDir;
@@ -95,6 +111,18 @@ public final class FileNodeStorage implements NodeStorage {
     @Override
     public boolean durable() {
         return wal.forces();
+    }
+
+    /** The groups with a live entry in a segment older than the newest {@value #KEPT_SEGMENTS}. */
+    @Override
+    public Set<String> groupsPinningSegments() {
+        return wal.groupsPinning(KEPT_SEGMENTS);
+    }
+
+    /** Whether a write found no space and less than one segment's worth has been freed since. */
+    @Override
+    public boolean full() {
+        return wal.full();
     }
 
     @Override

@@ -14,6 +14,8 @@ final class GroupState {
     /** The IDENTITY record's payload, written again at the start of every new segment. */
     final byte[] identityPayload;
     final GroupIndex index;
+    /** Which segments this group's live entries are in. */
+    final GroupSegments segments;
     /** The latest entries, so hot reads skip the file. */
     final TailCache tail = new TailCache(TailCache.DEFAULT_BUDGET_BYTES);
     /** The latest metadata, or null; written again at the start of every new segment. */
@@ -25,7 +27,8 @@ final class GroupState {
         this.tag = tag;
         this.identity = identity;
         this.identityPayload = Frame.identityPayload(identity);
-        this.index = new GroupIndex(refs);
+        this.segments = new GroupSegments(refs);
+        this.index = new GroupIndex(segments);
     }
 
     /** Applies a compaction record. */

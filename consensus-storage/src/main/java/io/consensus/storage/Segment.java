@@ -41,6 +41,8 @@ final class Segment {
      * Creates segment {@code seq} with its header. The header is written to a temporary file and
      * forced, then renamed into place and the directory forced (when {@code forces}), so every file
      * named like a segment has a durable, valid header: a bad header is always corruption.
+     *
+     * @throws NoSpaceException if the header found no space; nothing is left behind
      */
     static Segment create(FileIo io, Path dir, int seq, String clusterId, boolean forces) throws IOException {
         Path path = dir.resolve(fileName(seq));
@@ -52,6 +54,9 @@ final class Segment {
             if (forces) {
                 channel.force(true);
             }
+        } catch (NoSpaceException e) {
+            io.delete(tmp); // leaves the log as it was, so the caller may go on once space is freed
+            throw e;
         }
         io.move(tmp, path);
         if (forces) {

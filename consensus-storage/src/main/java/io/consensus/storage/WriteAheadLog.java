@@ -4,6 +4,7 @@ import io.consensus.api.spi.EntryKind;
 import io.consensus.api.spi.GroupIdentity;
 import io.consensus.api.spi.LogEntry;
 import io.consensus.api.spi.StorageException;
+import io.consensus.api.spi.StorageFullException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -13,7 +14,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
@@ -47,7 +50,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Failures.</b> An I/O error in a write, force or deletion poisons the log: every later write and
  * sync throws, because after a failed {@code fsync} the kernel may have dropped the dirty pages and a
- * retry could falsely succeed.
+ * retry could falsely succeed. The one exception is a write that finds the file system full (see
+ * {@link #writeFailed}): it is undone, in memory and on disk, and the log stays usable.
  */
 final class WriteAheadLog implements AutoCloseable {
 
@@ -80,6 +84,13 @@ final class WriteAheadLog implements AutoCloseable {
     private long durable;
     /** The offset the last SYNCED marker in the active segment vouched for. */
     private long markedOffset;
+    /** Where the mutation in progress started, to undo it if it finds no space (see {@link #begin}). */
+    private Segment startSegment;
+    private long startPosition;
+    private long startMarkedOffset;
+    private long startDurable;
+    /** Set when a write found no space; cleared by {@link #full()} once a segment's worth is free. */
+    private volatile boolean full;
     private volatile StorageException failure;
     private boolean closed;
 
@@ -155,6 +166,44 @@ final class WriteAheadLog implements AutoCloseable {
     /** What recovery repaired at open, each also logged at WARN. */
     List<String> repairs() {
         return repairs;
+    }
+
+    /**
+     * The groups with a live entry in a segment older than the newest {@code keep}: until they compact
+     * it, that segment and every later one stay on disk, since segments are deleted only as a prefix.
+     */
+    Set<String> groupsPinning(int keep) {
+        synchronized (lock) {
+            int oldestKept = active.seq - keep + 1;
+            Set<String> pinning = new TreeSet<>();
+            for (GroupState g : groups.values()) {
+                if (g.segments.oldest() < oldestKept) {
+                    pinning.add(g.identity.groupId());
+                }
+            }
+            return pinning;
+        }
+    }
+
+    /**
+     * Whether a write found no space and less than one segment's worth has been freed since. Writes are
+     * attempted either way; this is a hint to stop offering new work, with some hysteresis.
+     */
+    boolean full() {
+        if (!full) {
+            return false;
+        }
+        long free;
+        try {
+            free = io.usableSpace(dir);
+        } catch (IOException e) {
+            return true;
+        }
+        if (free >= segmentBytes) {
+            full = false;
+            LOG.info("{} has {} bytes free again; new writes are welcome", dir, free);
+        }
+        return full;
     }
 
     /**
@@ -358,9 +407,7 @@ final class WriteAheadLog implements AutoCloseable {
                     if (failure == null && forces) {
                         // fsync here before the marker, which may only vouch for durable bytes; then for the marker.
                         active.channel.force(false);
-                        emit(0, Frame.SYNCED, null, position, 0, EMPTY);
-                        flush();
-                        active.channel.force(false);
+                        closingMarker();
                     }
                 } catch (IOException e) {
                     throw fail("closing " + active.path, e);
@@ -374,8 +421,32 @@ final class WriteAheadLog implements AutoCloseable {
         }
     }
 
-    /** Rolls to a new segment if {@code bytes} do not fit, then writes a SYNCED marker if one is due. */
+    /**
+     * Writes and forces the SYNCED marker of a clean close. A full file system only costs the marker:
+     * without it, recovery treats what follows the previous one as a possible torn tail, and keeps every
+     * intact record of it, all of which the force before this made durable.
+     */
+    private void closingMarker() throws IOException {
+        try {
+            emit(0, Frame.SYNCED, null, position, 0, EMPTY);
+            flush();
+        } catch (NoSpaceException e) {
+            buffer.clear();
+            LOG.warn("{}: no space for the closing sync marker; the next open may report a torn tail there", active.path);
+            return;
+        }
+        active.channel.force(false);
+    }
+
+    /**
+     * Starts a mutation: notes where it starts, rolls to a new segment if {@code bytes} do not fit, then
+     * writes a SYNCED marker if one is due.
+     */
     private void begin(long bytes) throws IOException {
+        startSegment = active;
+        startPosition = position;
+        startMarkedOffset = markedOffset;
+        startDurable = durable;
         long total = bytes + Frame.HEADER_BYTES;
         if (position + total > segmentBytes && position > active.dataStart) {
             roll();
@@ -462,9 +533,67 @@ final class WriteAheadLog implements AutoCloseable {
         }
     }
 
+    /**
+     * A mutation failed. Any error but a full file system poisons the log. A full one is survivable:
+     * the mutation is undone and the caller told, and every earlier write stays as it was, to become
+     * durable with the next sync. Safe because nothing can depend on the undone bytes: a sync covers
+     * only what was written before it took the lock this mutation holds, so no acknowledgement, vote
+     * or SYNCED marker vouches for them; and the undo is forced before this returns, so those bytes
+     * cannot reappear after a crash under records written later at the same offsets.
+     */
     private StorageException writeFailed(IOException e) {
         buffer.clear();
-        return fail("writing " + active.path, e);
+        Path file = active.path;
+        if (!(e instanceof NoSpaceException)) {
+            return fail("writing " + file, e);
+        }
+        try {
+            rollBack();
+        } catch (IOException undo) {
+            undo.addSuppressed(e);
+            return fail("undoing a write to " + file + " that found no space", undo);
+        }
+        String free;
+        try {
+            free = Long.toString(io.usableSpace(dir));
+        } catch (IOException unknown) {
+            free = "unknown";
+        }
+        StorageFullException failed = new StorageFullException("no space left on device while appending to " + file
+                + "; " + free + " bytes free. The write was undone and the log stays usable: writes succeed again"
+                + " once space is freed", e);
+        if (!full) {
+            full = true;
+            LOG.warn(failed.getMessage());
+        }
+        return failed;
+    }
+
+    /**
+     * Undoes the mutation in progress: drops the segment it rolled to, if any (the previous one was
+     * forced whole before that was created), and cuts the file back to where the mutation started. No
+     * index slot points past that point yet, because indexes change only once a mutation's writes
+     * succeeded; so no live count refers to a dropped segment, whose number the next roll reuses.
+     */
+    private void rollBack() throws IOException {
+        if (active != startSegment) {
+            Segment dropped = active;
+            segments.remove(dropped);
+            dropped.channel.close();
+            io.delete(dropped.path);
+            if (forces) {
+                io.forceDirectory(dir);
+            }
+            active = startSegment;
+        }
+        active.channel.truncate(startPosition);
+        if (forces) {
+            // fsync here: makes the undo durable (a new force, never a retry of a failed one).
+            active.channel.force(false);
+        }
+        position = startPosition;
+        markedOffset = startMarkedOffset;
+        durable = startDurable;
     }
 
     private StorageException fail(String what, IOException e) {

@@ -50,14 +50,40 @@ final class PowerLossIo implements FileIo {
     private final Map<Path, Inode> current = new TreeMap<>();
     private final Map<Path, Inode> durableNames = new TreeMap<>();
     private final List<FileChannel> open = new ArrayList<>();
-    private boolean failNextForce;
+    private String failNextForce;
+    /** Bytes that may still be written before writes fail for lack of space; unlimited by default. */
+    private long spaceLeft = Long.MAX_VALUE;
     private boolean skipForces;
     private boolean skipDirectoryForces;
     private long forces;
 
     /** Makes the next file or directory force fail with an I/O error, as a dying disk would. */
     synchronized void failNextForce() {
-        failNextForce = true;
+        failNextForce("injected fsync failure");
+    }
+
+    /** Makes the next force fail with this message (a network file system reports ENOSPC at fsync). */
+    synchronized void failNextForce(String message) {
+        failNextForce = message;
+    }
+
+    /**
+     * Fills the disk: the next {@code bytes} written succeed (the last of them possibly as a short write)
+     * and every write after them fails with "No space left on device"; {@link #usableSpace} reports what
+     * is left. Forces, renames and deletions still work, as on a real full disk.
+     */
+    synchronized void fillDiskAfter(long bytes) {
+        spaceLeft = bytes;
+    }
+
+    /** Frees the disk again. */
+    synchronized void freeDisk() {
+        spaceLeft = Long.MAX_VALUE;
+    }
+
+    @Override
+    public synchronized long usableSpace(Path path) throws IOException {
+        return spaceLeft == Long.MAX_VALUE ? DEFAULT.usableSpace(path) : spaceLeft;
     }
 
     /** Turns every file force into a no-op: models a log that forgot to fsync. */
@@ -223,9 +249,24 @@ final class PowerLossIo implements FileIo {
     }
 
     private void checkFailure() throws IOException {
-        if (failNextForce) {
-            failNextForce = false;
-            throw new IOException("injected fsync failure");
+        if (failNextForce != null) {
+            String message = failNextForce;
+            failNextForce = null;
+            throw new IOException(message);
+        }
+    }
+
+    /** {@code src}, or the part of it that still fits on the disk. */
+    private synchronized ByteBuffer fitting(ByteBuffer src) throws IOException {
+        if (spaceLeft == 0 && src.hasRemaining()) {
+            throw new IOException("No space left on device");
+        }
+        return src.remaining() <= spaceLeft ? src : src.slice().limit((int) spaceLeft);
+    }
+
+    private synchronized void consumed(int bytes) {
+        if (spaceLeft != Long.MAX_VALUE) {
+            spaceLeft -= bytes;
         }
     }
 
@@ -245,8 +286,13 @@ final class PowerLossIo implements FileIo {
 
         @Override
         public int write(ByteBuffer src, long position) throws IOException {
-            ByteBuffer copy = src.duplicate();
-            int n = real.write(src, position);
+            ByteBuffer fits = fitting(src);
+            ByteBuffer copy = fits.duplicate();
+            int n = real.write(fits, position);
+            if (fits != src) {
+                src.position(src.position() + n);
+            }
+            consumed(n);
             byte[] bytes = new byte[n];
             copy.get(bytes);
             record(inode, position, bytes);

@@ -101,6 +101,30 @@ class SegmentReclamationTest {
     }
 
     @Test
+    void aGroupWithLiveEntriesBehindTheNewestSegmentsIsNamedAsPinningThem() throws Exception {
+        try (FileNodeStorage storage = open()) {
+            LogStorage idle = storage.open(A);
+            LogStorage busy = storage.open(B);
+            idle.write(List.of(entry(1), entry(2)));
+            long next = 1;
+            while (segments().size() <= FileNodeStorage.KEPT_SEGMENTS) {
+                busy.write(List.of(entry(next++)));
+            }
+            assertThat(storage.groupsPinningSegments()).as("the busy group's first entries are old too")
+                    .containsExactly("a", "b");
+            snapshotAndCompact(busy, next - 1);
+            assertThat(storage.groupsPinningSegments()).containsExactly("a");
+            storage.sync();
+            assertThat(segments()).as("the idle group pins the first segment, so every later one").startsWith(1);
+
+            snapshotAndCompact(idle, 2);
+            assertThat(storage.groupsPinningSegments()).isEmpty();
+            storage.sync();
+            assertThat(segments()).hasSize(1).first().isNotEqualTo(1);
+        }
+    }
+
+    @Test
     void rewrittenEntriesReleaseTheirOldSegment() throws Exception {
         try (FileNodeStorage storage = open()) {
             LogStorage log = storage.open(A);

@@ -12,7 +12,8 @@ package io.consensus.api.spi;
  *
  * <p><b>Failures.</b> Methods throw {@link StorageException} for I/O errors and corruption. After a
  * failed write or sync the storage must be treated as broken: nothing written since the last
- * successful sync may be assumed durable.
+ * successful sync may be assumed durable. The one exception is a write that fails with
+ * {@link StorageFullException}: it had no effect, and the storage stays usable.
  */
 public interface LogStorage extends LogReader {
 

@@ -144,6 +144,16 @@ final class Applier {
         }
     }
 
+    /**
+     * Takes a snapshot now, before the entry threshold, if anything applied since the last one: the
+     * node's storage asked, because this group's entries keep old log segments on disk.
+     */
+    void snapshotNow() {
+        if (!halted && appliedIndex > lastSnapshotIndex) {
+            takeSnapshot();
+        }
+    }
+
     /** Runs {@code serve} once applied up to {@code index}. */
     void whenApplied(long index, Runnable serve) {
         if (index <= appliedIndex) {

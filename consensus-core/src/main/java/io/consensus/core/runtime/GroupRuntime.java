@@ -27,6 +27,7 @@ import io.consensus.api.spi.ReadGrant;
 import io.consensus.api.spi.Ready;
 import io.consensus.api.spi.RequestOutcome;
 import io.consensus.api.spi.SnapshotMeta;
+import io.consensus.api.spi.StorageFullException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,6 +51,7 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
 
     private static final Logger log = LoggerFactory.getLogger(GroupRuntime.class);
     private static final int MAX_BATCH_BYTES = 1 << 20;
+    private static final long FULL_DISK_WARN_MILLIS = 10_000;
 
     private final NodeRuntime node;
     private final ConsensusConfig config;
@@ -93,13 +95,18 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
     private final List<Runnable> readsAwaitingLeader = new ArrayList<>();
     private final Map<Long, CompletableFuture<Void>> requests = new HashMap<>();
     private boolean flushScheduled;
+    /** When a full disk last restarted the core with a WARN; far in the past at first. */
+    private long lastFullDiskWarnMillis = Long.MIN_VALUE / 2;
     /**
      * A received snapshot is stored, and so visible through the log, but its core has not been told
      * yet: protocol messages are dropped meanwhile (senders resend), or the core would judge them
      * against a log that ends at a snapshot it does not know it holds.
      */
     private boolean installingSnapshot;
-    private EventLoop.Cancellable ticker;
+    /** The configuration's timing, in the units the tick path uses (read every tick of every group). */
+    private final long tickMillis;
+    private final long electionTimeoutTicks;
+    private final long heartbeatIntervalTicks;
     private long ticks;
     private long lastTickMillis;
     private volatile boolean started;
@@ -145,6 +152,9 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
         this.loop = new GuardedLoop(node.loop(), this::failed, logContext);
         this.incarnation = node.random().nextLong() & Long.MAX_VALUE;
         this.session = "a:" + memberId() + ":" + incarnation;
+        this.tickMillis = config.tick().toMillis();
+        this.electionTimeoutTicks = config.electionTimeoutTicks();
+        this.heartbeatIntervalTicks = config.heartbeatIntervalTicks();
         // Read and request ids start at a random point, so a reply meant for an earlier incarnation
         // of this member (before a crash) never matches a request of this one.
         this.nextLocalId = new AtomicLong(node.random().nextLong() & (Long.MAX_VALUE >>> 1));
@@ -209,17 +219,23 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
         refreshStatus();
         drain();
         lastTickMillis = loop.nowMillis();
-        scheduleTick();
+        node.tickEvery(tickMillis);
     }
 
-    private void scheduleTick() {
-        ticker = loop.schedule(config.tick().toMillis(), () -> {
-            if (closed) {
-                return;
-            }
+    /**
+     * On the loop, from the node's one ticker (a timer per group cost more than the ticks themselves
+     * once a node hosts hundreds of idle groups).
+     */
+    void onNodeTick() {
+        if (core == null || closed) {
+            return;
+        }
+        logContext.enter();
+        try {
             tick();
-            scheduleTick();
-        });
+        } catch (RuntimeException | Error e) {
+            failed(e);
+        }
     }
 
     /**
@@ -228,22 +244,21 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
      * would otherwise serve lease reads after another leader took over.
      */
     private void tick() {
-        long tickMillis = config.tick().toMillis();
         long owed = (loop.nowMillis() - lastTickMillis) / tickMillis;
         if (owed <= 0) {
             return;
         }
         lastTickMillis += owed * tickMillis;
         // Past a few election timeouts every protocol timer has expired; more ticks change nothing.
-        long count = Math.min(owed, 4L * config.electionTimeoutTicks());
+        long count = Math.min(owed, 4L * electionTimeoutTicks);
         for (long i = 0; i < count && !closed; i++) {
             ticks++;
             core.tick();
             drain();
-            if (ticks % Math.max(1, config.heartbeatIntervalTicks()) == 0) {
+            if (ticks % Math.max(1, heartbeatIntervalTicks) == 0) {
                 refreshStatus();
             }
-            if (ticks % Math.max(1, config.electionTimeoutTicks() / 2) == 0) {
+            if (ticks % Math.max(1, electionTimeoutTicks / 2) == 0) {
                 resendStalled();
             }
         }
@@ -256,9 +271,6 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
         }
         closed = true;
         Runnable shutdown = () -> {
-            if (ticker != null) {
-                ticker.cancel();
-            }
             failAll();
             state = new CoreState(Role.STOPPED, null, state.era());
             refreshStatus();
@@ -343,6 +355,11 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
             return rejected(new RejectedException(RejectedException.Reason.TOO_LARGE,
                     "command of " + command.length + " bytes exceeds " + ConsensusConfig.MAX_COMMAND_BYTES + " ("
                             + config.maxCommandBytes() + ")"));
+        }
+        if (node.storageFull()) {
+            // Backpressure until space is freed: a command this member cannot store could not apply here.
+            return rejected(new RejectedException(RejectedException.Reason.BACKPRESSURE,
+                    "the disk of member " + memberId() + " is full; proposals are accepted again once space is freed"));
         }
         if (inFlightSubmits.incrementAndGet() > config.maxPendingProposals()) {
             inFlightSubmits.decrementAndGet();
@@ -766,14 +783,19 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
 
     private void handle(Ready ready) {
         if (ready.needsPersist()) {
-            if (ready.truncateFrom() != Ready.NO_TRUNCATION) {
-                storage.truncateFrom(ready.truncateFrom());
-            }
-            if (!ready.entries().isEmpty()) {
-                storage.write(ready.entries());
-            }
-            if (ready.metadata() != null) {
-                storage.writeMetadata(ready.metadata());
+            try {
+                if (ready.truncateFrom() != Ready.NO_TRUNCATION) {
+                    storage.truncateFrom(ready.truncateFrom());
+                }
+                if (!ready.entries().isEmpty()) {
+                    storage.write(ready.entries());
+                }
+                if (ready.metadata() != null) {
+                    storage.writeMetadata(ready.metadata());
+                }
+            } catch (StorageFullException e) {
+                restartCore(e);
+                return;
             }
             writeSeq++;
             node.committer().request(this);
@@ -916,13 +938,17 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
     private void refreshStatus() {
         GroupStatus previous = status;
         status = statusOf(core == null ? null : core.status());
+        laggingFollowers.check(status);
+        // Runs every heartbeat of every group: the rest only when the configuration object changed.
+        if (previous.membership() == status.membership()) {
+            return;
+        }
         if (!previous.membership().equals(status.membership())) {
             log.info("group {} on {}: membership is now voters {}, learners {}{}", groupId(), memberId(),
                     ids(status.membership().voters()), ids(status.membership().learners()),
                     status.membership().outgoingVoters().isEmpty() ? ""
                             : ", leaving voters " + ids(status.membership().outgoingVoters()));
         }
-        laggingFollowers.check(status);
         // The replicated configuration's address wins over consensus.members (sets keep the first of
         // an id), and addresses are compared too (sets compare ids only): a member that moved is
         // reached at its new address.
@@ -1005,6 +1031,66 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
         storage.compactUpTo(snapshot.index());
     }
 
+    /**
+     * On the loop: a write of a Ready found the disk full and the storage undid it, but the core
+     * believes the Ready's writes were made. So it is replaced by a core rebuilt from the log as it
+     * stands, exactly as after a crash that kept every write before the failed one, a state every
+     * protocol recovers from. The rest of the Ready is dropped: its messages (writes precede sends, so
+     * nothing sent depends on the undone write) and its post-persist work. The sync requested here
+     * covers whatever part of the Ready was written, and the new core's acknowledgements wait for it.
+     * Reads the old core was confirming fail (safe to retry); submits are re-sent, de-duplicated.
+     * Cores write only when stepped, so on a disk still full the new core fails at a later step, not in
+     * a loop here; the WARN is limited to one per {@value #FULL_DISK_WARN_MILLIS} ms.
+     */
+    private void restartCore(StorageFullException cause) {
+        long now = loop.nowMillis();
+        if (now - lastFullDiskWarnMillis >= FULL_DISK_WARN_MILLIS) {
+            lastFullDiskWarnMillis = now;
+            log.warn("group {} on {}: {}; restarting the protocol core from its log", groupId(), memberId(),
+                    cause.getMessage());
+        }
+        writeSeq++;
+        node.committer().request(this);
+        reads.values().forEach(r -> failRead(r, RejectedException.Reason.NO_LEADER, "the disk of " + memberId() + " is full"));
+        reads.clear();
+        core = protocol.createCore(new CoreContext(config, storage, null,
+                new SplittableRandom(node.random().nextLong()), storageIsEmpty()));
+        onStateChange(core.status().state());
+    }
+
+    /**
+     * On the loop: the node's storage reports that this group's entries keep old log segments on disk
+     * ({@link io.consensus.api.spi.NodeStorage#groupsPinningSegments()}). Snapshots now if anything
+     * applied since the last snapshot, then compacts up to the latest snapshot without keeping
+     * {@code consensus.snapshot.retain.entries} behind it: a follower that needed those gets the snapshot
+     * instead, which costs less than a disk that only grows.
+     */
+    void releaseSegments() {
+        if (closed || core == null) {
+            return;
+        }
+        applyExecutor.execute(() -> {
+            applier.snapshotNow();
+            loop.execute(() -> {
+                // Not while a received snapshot is installed: resetLogTo must still find the entry at its index.
+                if (closed || installingSnapshot) {
+                    return;
+                }
+                storage.latestSnapshot().map(SnapshotMeta::index).filter(index -> index >= storage.firstIndex())
+                        .ifPresent(this::compact);
+            });
+        });
+    }
+
+    /** Compacts up to {@code upTo} (covered by a snapshot); on a full disk (already logged by the storage) it waits for the next try. */
+    private void compact(long upTo) {
+        try {
+            storage.compactUpTo(upTo);
+        } catch (StorageFullException e) {
+            log.debug("group {} on {}: cannot compact the log up to {}: {}", groupId(), memberId(), upTo, e.getMessage());
+        }
+    }
+
     private boolean storageIsEmpty() {
         return storage.lastIndex() == 0 && storage.metadata() == null && storage.latestSnapshot().isEmpty();
     }
@@ -1045,7 +1131,7 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
             loop.execute(() -> {
                 long upTo = meta.index() - config.snapshotRetainEntries();
                 if (!closed && upTo >= storage.firstIndex()) {
-                    storage.compactUpTo(upTo);
+                    compact(upTo);
                 }
             });
         }

@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
 public final class NodeRuntime implements ConsensusNode {
 
     private static final Logger log = LoggerFactory.getLogger(NodeRuntime.class);
+    /** How often the storage is asked which groups keep old log segments on disk. */
+    static final long PINNED_SEGMENTS_CHECK_MILLIS = 5_000;
 
     private final String memberId;
     private final NodeEnvironment environment;
@@ -49,6 +51,9 @@ public final class NodeRuntime implements ConsensusNode {
     private final Counter unknownGroupMessages;
     private final List<Meter> meters = new ArrayList<>();
     private volatile boolean closed;
+    /** Loop-confined: one timer ticks every group, at the finest tick any group asked for. */
+    private long tickMillis = Long.MAX_VALUE;
+    private boolean ticking;
 
     /**
      * @param memberId    this node's member id
@@ -74,6 +79,56 @@ public final class NodeRuntime implements ConsensusNode {
                 fsyncLatency, fsyncGroups, slowFsync.toMillis(), logContext);
         transport.bindMetrics(metrics);
         transport.start(this::receive);
+        environment.loop().execute(this::schedulePinnedSegmentsCheck);
+    }
+
+    private void schedulePinnedSegmentsCheck() {
+        environment.loop().schedule(PINNED_SEGMENTS_CHECK_MILLIS, () -> {
+            if (!closed) {
+                schedulePinnedSegmentsCheck();
+                releasePinnedSegments();
+            }
+        });
+    }
+
+    /**
+     * Asks each group whose entries keep old log segments on disk to snapshot and compact now: an idle
+     * group would otherwise hold them until its next snapshot, which only new entries bring.
+     */
+    private void releasePinnedSegments() {
+        for (String groupId : storage.groupsPinningSegments()) {
+            GroupRuntime group = groups.get(groupId);
+            if (group != null) {
+                group.releaseSegments();
+            }
+        }
+    }
+
+    /** On the loop: {@code group} needs ticks every {@code groupTickMillis} from now on. */
+    void tickEvery(long groupTickMillis) {
+        tickMillis = Math.min(tickMillis, groupTickMillis);
+        if (!ticking) {
+            ticking = true;
+            scheduleTick();
+        }
+    }
+
+    private void scheduleTick() {
+        environment.loop().schedule(tickMillis, () -> {
+            if (closed) {
+                return;
+            }
+            // A group ticks by its own clock arithmetic, so one ticking more often than its interval is a no-op.
+            for (GroupRuntime group : groups.values()) {
+                group.onNodeTick();
+            }
+            scheduleTick();
+        });
+    }
+
+    /** Whether the storage reports a full disk (see {@link NodeStorage#full()}). */
+    boolean storageFull() {
+        return storage.full();
     }
 
     private <M extends Meter> M register(M meter) {
