@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * What makes commands exactly-once, so a retried command is applied once. Two kinds:
@@ -38,7 +37,7 @@ final class DedupTable {
     private static final class Session {
         long floor;
         long lastActiveMillis;
-        final TreeSet<Long> applied = new TreeSet<>();
+        final SequenceSet applied = new SequenceSet();
     }
 
     DedupTable(long ttlMillis) {
@@ -70,7 +69,7 @@ final class DedupTable {
         state.lastActiveMillis = logClockMillis;
         if (floor > state.floor) {
             state.floor = floor;
-            state.applied.headSet(floor).clear();
+            state.applied.removeBelow(floor);
         }
     }
 
@@ -123,8 +122,9 @@ final class DedupTable {
             Session session = entry.getValue();
             out.writeLong(session.floor);
             out.writeLong(session.lastActiveMillis);
-            out.writeInt(session.applied.size());
-            for (long sequence : session.applied) {
+            long[] applied = session.applied.toArray();
+            out.writeInt(applied.length);
+            for (long sequence : applied) {
                 out.writeLong(sequence);
             }
         }

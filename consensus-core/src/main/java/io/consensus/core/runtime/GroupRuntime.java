@@ -107,6 +107,10 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
     private final long tickMillis;
     private final long electionTimeoutTicks;
     private final long heartbeatIntervalTicks;
+    /** Loop-confined: submits and reads with the default timeout, swept every tick. */
+    private final long defaultTimeoutMillis;
+    private final Deadlines<String> submitDeadlines = new Deadlines<>();
+    private final Deadlines<CompletableFuture<byte[]>> readDeadlines = new Deadlines<>();
     private long ticks;
     private long lastTickMillis;
     private volatile boolean started;
@@ -155,6 +159,7 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
         this.tickMillis = config.tick().toMillis();
         this.electionTimeoutTicks = config.electionTimeoutTicks();
         this.heartbeatIntervalTicks = config.heartbeatIntervalTicks();
+        this.defaultTimeoutMillis = config.requestTimeout().toMillis();
         // Read and request ids start at a random point, so a reply meant for an earlier incarnation
         // of this member (before a crash) never matches a request of this one.
         this.nextLocalId = new AtomicLong(node.random().nextLong() & (Long.MAX_VALUE >>> 1));
@@ -249,6 +254,7 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
             return;
         }
         lastTickMillis += owed * tickMillis;
+        sweepDeadlines();
         // Past a few election timeouts every protocol timer has expired; more ticks change nothing.
         long count = Math.min(owed, 4L * electionTimeoutTicks);
         for (long i = 0; i < count && !closed; i++) {
@@ -416,13 +422,9 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
             applyExecutor.execute(() -> serveLocally(query, future));
             return future;
         }
-        loop.execute(() -> startRead(new PendingRead(query, future, null, 0), consistency));
-        loop.schedule(config.requestTimeout().toMillis(), () -> {
-            if (!future.isDone()) {
-                // A read changes nothing, so a timed-out read is safe to retry: NOT_APPLIED.
-                future.completeExceptionally(new RejectedException(RejectedException.Reason.NO_LEADER,
-                        "read not confirmed within " + config.requestTimeout().toMillis() + " ms"));
-            }
+        loop.execute(() -> {
+            readDeadlines.add(loop.nowMillis() + defaultTimeoutMillis, future);
+            startRead(new PendingRead(query, future, null, 0), consistency);
         });
         return future;
     }
@@ -536,7 +538,20 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
         submits.put(key, new PendingSubmit(command, sequence));
         unsent.add(key);
         scheduleFlush();
-        loop.schedule(timeoutMillis, () -> expire(key, timeoutMillis));
+        if (timeoutMillis == defaultTimeoutMillis) {
+            submitDeadlines.add(loop.nowMillis() + timeoutMillis, key);
+        } else {
+            loop.schedule(timeoutMillis, () -> expire(key, timeoutMillis));
+        }
+    }
+
+    /** On every tick: fails the submits and reads whose deadline passed. */
+    private void sweepDeadlines() {
+        long now = loop.nowMillis();
+        submitDeadlines.sweep(now, key -> !applier.waiters().containsKey(key), key -> expire(key, defaultTimeoutMillis));
+        // A read changes nothing, so a timed-out read is safe to retry: NOT_APPLIED.
+        readDeadlines.sweep(now, CompletableFuture::isDone, future -> future.completeExceptionally(new RejectedException(
+                RejectedException.Reason.NO_LEADER, "read not confirmed within " + defaultTimeoutMillis + " ms")));
     }
 
     private void expire(String key, long timeoutMillis) {
