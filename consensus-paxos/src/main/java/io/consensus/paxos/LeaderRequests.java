@@ -79,8 +79,10 @@ final class LeaderRequests {
                 fail(requestId, Reason.INVALID, c.memberId() + " is not a learner");
                 return;
             }
+            // Caught up means it has learnt every slot this leader knows chosen: one that has not may
+            // not promise yet, and a configuration whose quorums need it could never elect a leader.
             Peer peer = leader.peers.get(c.memberId());
-            if (peer == null || peer.commit + PaxosCore.MAX_SLOTS_IN_FLIGHT < core.commitIndex) {
+            if (peer == null || peer.commit < core.commitIndex) {
                 fail(requestId, Reason.INVALID, c.memberId() + " has not caught up yet");
                 return;
             }
@@ -171,12 +173,13 @@ final class LeaderRequests {
         }
     }
 
-    /** Leadership ended: a transfer to {@code supersededBy} succeeded; everything else failed. */
+    /**
+     * Leadership ended: a transfer to {@code supersededBy} succeeded, another failed. A pending change
+     * was proposed, so a later leader may still choose it: it is not refused (a refusal promises it
+     * never takes effect) but left unanswered, and the runtime's deadline reports it as unknown.
+     */
     void stepDown(String supersededBy, String detail) {
-        if (changeRequest >= 0) {
-            fail(changeRequest, Reason.NO_LEADER, detail + "; the membership change may still take effect");
-            changeRequest = -1;
-        }
+        changeRequest = -1;
         if (transferTarget != null) {
             finishTransfer(transferTarget.equals(supersededBy) ? RequestOutcome.ok(transferRequest)
                     : RequestOutcome.failed(transferRequest, Reason.NO_LEADER, detail));

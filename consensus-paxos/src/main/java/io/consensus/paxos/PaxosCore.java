@@ -168,12 +168,15 @@ public final class PaxosCore implements ProtocolCore {
     /**
      * A restart knows the slot of the latest configuration it learnt chosen (metadata): everything up
      * to it is chosen and durable, so it is handed out again at once and the configuration is known.
+     * The target is read once: handing out an earlier configuration on the way moves {@link #configSlot}
+     * back until the loop reaches the latest one again.
      */
     private void recoverChosenPrefix() {
         if (configAtSlot == null || configSlot <= commitIndex) {
             return;
         }
-        for (long slot = commitIndex + 1; slot <= configSlot; slot++) {
+        long through = configSlot;
+        for (long slot = commitIndex + 1; slot <= through; slot++) {
             LogEntry entry = log.entry(slot);
             if (entry == null) {
                 return; // cannot happen unless storage lost it; relearn from the leader

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.consensus.api.Member;
 import io.consensus.api.MembershipChange;
 import io.consensus.api.ReadConsistency;
+import io.consensus.api.Role;
 import io.consensus.paxos.PaxosCluster.Msg;
 import io.consensus.paxos.PaxosMessage.Accept;
 import io.consensus.paxos.PaxosMessage.Accepted;
@@ -446,6 +447,56 @@ class ScenarioTest {
         assertAllLearnt(c, 3);
     }
 
+    /**
+     * As above, but a is cut off instead of crashing and learns of the next leader when the network
+     * heals. It cannot know whether its change was chosen, so it must not refuse it (a refusal
+     * promises it never takes effect): the caller is left to the runtime's deadline, an unknown
+     * outcome. Found by the simulator's operator (paxos, seed 21): a learner refused this way was
+     * added by the next leader.
+     */
+    @Test
+    void aLeaderDeposedWithItsChangeProposedDoesNotRefuseTheChange() {
+        PaxosCluster c = withChosen(5, 1);
+        c.dropIf(from("a").and(type(Accept.class)).and(to("d", "e")).or(type(Accepted.class).and(to("a"))));
+        long request = c.changeMembership("a", new MembershipChange.Remove("e"));
+        c.deliverAll();
+        assertThat(c.observedChosen).containsKey(2L);
+        c.isolate("a");
+        awaitLeaderAmong(c, Set.of("b", "c", "d"));
+        c.heal();
+        assertThat(c.runUntil(x -> !x.core("a").status().state().role().equals(Role.LEADER), 10 * T)).isNotNegative();
+        c.run(3 * T);
+
+        assertThat(c.core("a").membership().isVoter("e")).isFalse(); // the change took effect
+        assertThat(c.outcomes).doesNotContainKey(request);
+    }
+
+    /**
+     * b learns two configurations chosen, then restarts. It hands the chosen prefix out again up to the
+     * later one (its metadata), passing the earlier one on the way, and must still end up knowing the
+     * later one, in memory and on disk. Found by the simulator's operator (paxos, seed 437): the
+     * restart stopped at the earlier configuration and persisted it, so after two removals the
+     * survivors needed the removed members' promises and never elected a leader again.
+     */
+    @Test
+    void aRestartRecoversTheLatestChosenConfigurationPastEarlierOnes() {
+        PaxosCluster c = withChosen(3, 1);
+        assertThat(c.outcomes.values()).isEmpty();
+        long add = c.changeMembership("a", new MembershipChange.AddLearner(Member.local("d")));
+        c.run(2 * T);
+        long remove = c.changeMembership("a", new MembershipChange.Remove("d"));
+        c.run(2 * T);
+        assertThat(c.outcomes.get(add).succeeded()).isTrue();
+        assertThat(c.outcomes.get(remove).succeeded()).isTrue();
+        long chosen = c.core("b").commitIndex;
+
+        c.restart("b");
+        assertThat(c.core("b").commitIndex).isEqualTo(chosen);
+        assertThat(c.core("b").membership().member("d")).isEmpty();
+        c.restart("b");
+        assertThat(c.core("b").membership().member("d")).isEmpty();
+    }
+
     /** Only b accepted the change (a minority): the next leader's quorum without b replaces it; e stays. */
     @Test
     void reconfigurationAcceptedByAMinorityBeforeALeaderChangeIsReplaced() {
@@ -466,6 +517,27 @@ class ScenarioTest {
         assertThat(c.valueAt("b", 2)).isEqualTo("after");
         assertThat(c.core(next).membership().voters()).hasSize(5);
         assertAllLearnt(c, 2);
+    }
+
+    /**
+     * A learner that has learnt nothing is not promoted: it could not promise until a leader caught it
+     * up, so after a removal a configuration might need it for every quorum and never elect a leader
+     * (paxos, seed 2068 of the simulator's operator: the check allowed a learner within the 256 slots a
+     * leader may have in flight, which early in a group's life is every learner).
+     */
+    @Test
+    void aLearnerThatHasLearntNothingIsNotPromoted() {
+        PaxosCluster c = withChosen(3, 5);
+        c.addFreshMember("d");
+        c.dropIf(to("d"));
+        long add = c.changeMembership("a", new MembershipChange.AddLearner(Member.local("d")));
+        c.run(T);
+        assertThat(c.outcomes.get(add).succeeded()).isTrue();
+
+        long promote = c.changeMembership("a", new MembershipChange.Promote("d"));
+        c.run(T);
+        assertThat(c.outcomes.get(promote).succeeded()).isFalse();
+        assertThat(c.core("a").membership().isLearner("d")).isTrue();
     }
 
     /** A learner joins empty, catches up, is promoted; the leader then starts a new ballot it can vote in. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.consensus.testkit.sim.Coverage;
 import io.consensus.testkit.sim.FaultModel;
+import io.consensus.testkit.sim.Reconfiguration;
 import io.consensus.testkit.sim.SimResult;
 import io.consensus.testkit.sim.Simulation;
 import io.consensus.testkit.sim.SimulationFailure;
@@ -13,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Multi-Paxos on the shared simulator (docs/testing.md): the real runtime (event loop, group commit,
  * apply path, snapshot transfer) on virtual time, crashing and torn disks, power losses, partitions,
- * pauses, storms and drifting clocks, clients checked for linearizability, liveness after healing.
+ * pauses, storms and drifting clocks, an operator changing the membership and transferring
+ * leadership, clients checked for linearizability, liveness after healing.
  * The CI default is 300 seeds of 3 members and 60 of 5 ({@code -Dsim.seeds}); {@code -Dsim.seed=N}
  * replays one, {@code -Dsim.ops} sizes runs.
  */
@@ -26,6 +28,7 @@ class SharedSimulationTest {
         return Simulation.builder()
                 .protocol(protocol)
                 .faults(FaultModel.standard())
+                .reconfiguration(Reconfiguration.standard())
                 .configure(b -> b.snapshotThresholdEntries(50).snapshotRetainEntries(10));
     }
 
@@ -54,6 +57,10 @@ class SharedSimulationTest {
             assertThat(coverage.partitions()).isPositive();
             assertThat(coverage.snapshotInstalls()).isPositive();
             assertThat(coverage.operationsOk()).isGreaterThan(100L * seeds.length);
+            assertThat(coverage.membershipChanges()).isGreaterThan(seeds.length / 2);
+            assertThat(coverage.membersStarted()).isGreaterThan(seeds.length / 2);
+            assertThat(coverage.leaderRemovals()).isGreaterThan(seeds.length / 50);
+            assertThat(coverage.transfers()).isGreaterThan(seeds.length / 10);
         }
     }
 

@@ -357,11 +357,11 @@ final class LeaderState {
         }
     }
 
-    /** This leadership ended: whatever waits on it fails. */
+    /** This leadership ended: reads and a transfer fail; a pending membership change is abandoned. */
     void stepDown() {
         String detail = core.self + " is no longer the leader";
         reads.failAll(detail);
-        changes.failPending(detail);
+        changes.abandonPending();
         if (transfer != null) {
             core.out.outcome(RequestOutcome.failed(transfer.requestId, Reason.NO_LEADER, detail));
             transfer = null;

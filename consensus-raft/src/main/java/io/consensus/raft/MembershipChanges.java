@@ -131,11 +131,13 @@ final class MembershipChanges {
         return !current.isVoter(core.self);
     }
 
-    void failPending(String detail) {
-        if (pending) {
-            pending = false;
-            fail(requestId, Reason.NO_LEADER, detail + "; the membership change may still take effect");
-        }
+    /**
+     * Leadership ended. A pending change was appended, so a later leader may still commit it: it is
+     * not refused (a refusal promises it never takes effect) but left unanswered, and the runtime's
+     * deadline reports its outcome as unknown.
+     */
+    void abandonPending() {
+        pending = false;
     }
 
     private void fail(long id, Reason reason, String detail) {

@@ -5,13 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.consensus.testkit.sim.Coverage;
 import io.consensus.testkit.sim.FaultModel;
+import io.consensus.testkit.sim.Reconfiguration;
 import io.consensus.testkit.sim.Simulation;
 import org.junit.jupiter.api.Test;
 
 /**
  * The shared simulation suite on Raft: the real runtime on virtual time with network, crash, torn
- * write, pause and clock-drift faults, checked for agreement, liveness after healing and
- * linearizability. Seeds come from {@code -Dsim.seeds} (CI default in the root pom).
+ * write, pause and clock-drift faults, an operator adding, removing and replacing members and
+ * transferring leadership, checked for agreement, liveness after healing and linearizability. Seeds come from {@code -Dsim.seeds} (CI default in the root pom).
  */
 class RaftSimulationTest {
 
@@ -20,6 +21,7 @@ class RaftSimulationTest {
                 .protocol(new RaftProtocol(faults))
                 .members(members)
                 .faults(FaultModel.standard())
+                .reconfiguration(Reconfiguration.standard())
                 .configure(b -> b.snapshotThresholdEntries(200).snapshotRetainEntries(20));
     }
 
@@ -33,6 +35,14 @@ class RaftSimulationTest {
         assertThat(coverage.crashes()).isGreaterThan(seeds.length);
         assertThat(coverage.partitions()).isGreaterThan(seeds.length / 2);
         assertThat(coverage.operationsOk()).isGreaterThan(seeds.length * 100L);
+        if (seeds.length >= 100) {
+            // The operator's membership changes and transfers, committed ones included.
+            assertThat(coverage.membershipChanges()).isGreaterThan(seeds.length / 2);
+            assertThat(coverage.membersStarted()).isGreaterThan(seeds.length / 2);
+            assertThat(coverage.leaderRemovals()).isGreaterThan(seeds.length / 50);
+            assertThat(coverage.transfers()).isGreaterThan(seeds.length / 10);
+            assertThat(coverage.membershipChangesRefused()).isPositive();
+        }
     }
 
     @Test

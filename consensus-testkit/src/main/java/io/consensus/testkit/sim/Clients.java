@@ -228,9 +228,8 @@ final class Clients {
         op.attempts++;
         long token = ++nextToken;
         op.token = token;
-        int memberIndex = random.nextInt(run.memberCount());
-        op.attemptMember = memberIndex;
-        SimMember member = run.member(memberIndex);
+        SimMember member = run.pickActive(random); // members that left the group are no longer known
+        op.attemptMember = member.index;
         if (!op.isWrite() || op.attempts == 1) {
             // A failed read had no effect, so only the last attempt's interval matters.
             op.invokeStamp = stamp();

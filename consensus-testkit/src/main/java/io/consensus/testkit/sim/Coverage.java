@@ -21,6 +21,12 @@ public final class Coverage {
     long snapshotInstalls;
     long logTruncations;
     long membershipChanges;
+    long membershipChangesRefused;
+    long membershipChangesUnknown;
+    long membersStarted;
+    long leaderRemovals;
+    long transfers;
+    long transfersFailed;
     long messagesDelivered;
     long messagesDropped;
     long messagesDuplicated;
@@ -39,7 +45,20 @@ public final class Coverage {
     public long partitions() { return partitions; }
     public long snapshotInstalls() { return snapshotInstalls; }
     public long logTruncations() { return logTruncations; }
+    /** Membership changes the operator saw committed. */
     public long membershipChanges() { return membershipChanges; }
+    /** Membership changes refused (certainly not applied). */
+    public long membershipChangesRefused() { return membershipChangesRefused; }
+    /** Membership changes whose outcome the operator never learned. */
+    public long membershipChangesUnknown() { return membershipChangesUnknown; }
+    /** New members started with an empty disk to be added. */
+    public long membersStarted() { return membersStarted; }
+    /** Committed removals of the member that led when the removal was requested. */
+    public long leaderRemovals() { return leaderRemovals; }
+    /** Leadership transfers that succeeded. */
+    public long transfers() { return transfers; }
+    /** Leadership transfers refused or unanswered. */
+    public long transfersFailed() { return transfersFailed; }
     public long messagesDelivered() { return messagesDelivered; }
     public long messagesDropped() { return messagesDropped; }
     public long messagesDuplicated() { return messagesDuplicated; }
@@ -61,6 +80,12 @@ public final class Coverage {
         snapshotInstalls += other.snapshotInstalls;
         logTruncations += other.logTruncations;
         membershipChanges += other.membershipChanges;
+        membershipChangesRefused += other.membershipChangesRefused;
+        membershipChangesUnknown += other.membershipChangesUnknown;
+        membersStarted += other.membersStarted;
+        leaderRemovals += other.leaderRemovals;
+        transfers += other.transfers;
+        transfersFailed += other.transfersFailed;
         messagesDelivered += other.messagesDelivered;
         messagesDropped += other.messagesDropped;
         messagesDuplicated += other.messagesDuplicated;
@@ -75,7 +100,9 @@ public final class Coverage {
                 + " stale=" + staleReads + ") leaderChanges=" + leaderChanges + " crashes=" + crashes + " (torn "
                 + tornCrashes + ") pauses=" + pauses + " partitions=" + partitions + " snapshotInstalls="
                 + snapshotInstalls + " logTruncations=" + logTruncations + " membershipChanges=" + membershipChanges
-                + " messages(delivered=" + messagesDelivered + " dropped=" + messagesDropped + " duplicated="
+                + " (refused " + membershipChangesRefused + ", unknown " + membershipChangesUnknown + "; members started "
+                + membersStarted + ", leaders removed " + leaderRemovals + ") transfers=" + transfers + " (failed "
+                + transfersFailed + ") messages(delivered=" + messagesDelivered + " dropped=" + messagesDropped + " duplicated="
                 + messagesDuplicated + ") events=" + events + " virtualMillis=" + virtualMillis;
     }
 }

@@ -109,7 +109,7 @@ final class FaultInjector {
         }
         List<SimMember> candidates = new ArrayList<>();
         for (SimMember member : members) {
-            if (!mustBeUp || member.up()) {
+            if (member.up() || !mustBeUp && !member.retired()) {
                 candidates.add(member);
             }
         }
@@ -147,7 +147,7 @@ final class FaultInjector {
         boolean tear = random.nextDouble() < model.tearProbability();
         run.crash(member, tear);
         scheduler.after(down, null, this, () -> {
-            if (!stopped && !member.up()) {
+            if (!stopped && !member.up() && !member.retired()) {
                 run.restart(member);
             }
         });
@@ -172,24 +172,25 @@ final class FaultInjector {
     }
 
     private void partition() {
-        if (network.partitioned()) {
+        // Sides are drawn among the members that have not left the group; those that did are down.
+        List<SimMember> active = run.active();
+        int n = active.size();
+        if (network.partitioned() || n < 2) {
             return; // one partition at a time, each lasting its full duration
         }
-        int n = members.size();
+        boolean[] side = new boolean[members.size()];
         String description;
         int roll = random.nextInt(100);
         int kind = roll < 40 ? 0 : roll < 70 ? 1 : roll < 85 ? 2 : 3;
         if (kind == 0) {
             SimMember member = target(false);
-            boolean[] side = new boolean[n];
             side[member.index] = true;
             network.split(side);
             description = "isolate " + member.id;
         } else if (kind == 1) {
-            boolean[] side = new boolean[n];
             int size = 1 + random.nextInt(n - 1);
             for (int chosen = 0; chosen < size; ) {
-                int i = random.nextInt(n);
+                int i = active.get(random.nextInt(n)).index;
                 if (!side[i]) {
                     side[i] = true;
                     chosen++;
@@ -200,26 +201,25 @@ final class FaultInjector {
         } else if (kind == 2) {
             SimMember member = target(false);
             boolean outbound = random.nextBoolean();
-            for (int other = 0; other < n; other++) {
-                if (other != member.index) {
+            for (SimMember other : members) {
+                if (other != member) {
                     if (outbound) {
-                        network.block(member.index, other);
+                        network.block(member.index, other.index);
                     } else {
-                        network.block(other, member.index);
+                        network.block(other.index, member.index);
                     }
                 }
             }
             description = "one-way: " + member.id + (outbound ? " cannot send" : " cannot receive");
         } else {
             // A bridge: two non-empty sides that cannot talk, and one member that talks to both.
-            int bridge = random.nextInt(n);
+            SimMember bridge = active.get(random.nextInt(n));
             List<Integer> others = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                if (i != bridge) {
-                    others.add(i);
+            for (SimMember member : active) {
+                if (member != bridge) {
+                    others.add(member.index);
                 }
             }
-            boolean[] side = new boolean[n];
             if (others.size() >= 2) {
                 int first = others.remove(random.nextInt(others.size()));
                 side[first] = true;
@@ -228,18 +228,16 @@ final class FaultInjector {
                     side[i] = random.nextBoolean();
                 }
             }
-            for (int a = 0; a < n; a++) {
-                for (int b = 0; b < n; b++) {
-                    if (a != bridge && b != bridge && side[a] != side[b]) {
-                        network.block(a, b);
+            boolean[] rest = new boolean[members.size()];
+            for (SimMember a : active) {
+                rest[a.index] = a != bridge && !side[a.index];
+                for (SimMember b : active) {
+                    if (a != bridge && b != bridge && side[a.index] != side[b.index]) {
+                        network.block(a.index, b.index);
                     }
                 }
             }
-            boolean[] rest = new boolean[n];
-            for (int i = 0; i < n; i++) {
-                rest[i] = i != bridge && !side[i];
-            }
-            description = "bridge " + members.get(bridge).id + " between " + sideText(side, true) + " and "
+            description = "bridge " + bridge.id + " between " + sideText(side, true) + " and "
                     + sideText(rest, true);
         }
         coverage.partitions++;
@@ -272,7 +270,7 @@ final class FaultInjector {
     private String sideText(boolean[] side, boolean which) {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < side.length; i++) {
-            if (side[i] == which) {
+            if (side[i] == which && !members.get(i).retired()) {
                 ids.add(members.get(i).id);
             }
         }

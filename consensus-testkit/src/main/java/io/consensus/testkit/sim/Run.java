@@ -4,6 +4,7 @@ import io.consensus.api.ConsensusConfig;
 import io.consensus.api.GroupStatus;
 import io.consensus.api.LeadershipListener;
 import io.consensus.api.Member;
+import io.consensus.api.Membership;
 import io.consensus.api.Role;
 import io.consensus.api.StateMachine;
 import io.consensus.api.spi.ConsensusProtocol;
@@ -50,6 +51,7 @@ final class Run implements SimMember.Hooks, SimMember.Timing {
     private final List<SimMember> members = new ArrayList<>();
     private final Clients clients;
     private final FaultInjector faults;
+    private final Operator operator;
     private final MessageCodec codec;
     private final boolean keyValue;
     private final long clientTimeoutMicros;
@@ -82,40 +84,39 @@ final class Run implements SimMember.Hooks, SimMember.Timing {
             ids.add("n" + i);
         }
         this.network = new SimNetwork(scheduler, random, trace, coverage, ids, settings.network());
-        List<ConsensusConfig> configs = configs(ids);
+        List<Member> founders = ids.stream().map(Member::local).toList();
         for (int i = 0; i < ids.size(); i++) {
-            members.add(new SimMember(i, configs.get(i), settings.protocolInstance(), scheduler, network, random,
-                    coverage, this, this));
+            members.add(new SimMember(i, config(ids.get(i), founders, true), settings.protocolInstance(), scheduler,
+                    network, random, coverage, this, this));
         }
-        this.electionTimeoutMicros = configs.get(0).electionTimeout().toMillis() * 1000;
-        this.clientTimeoutMicros = configs.get(0).requestTimeout().toMillis() * 1000 + 200_000;
+        ConsensusConfig first = members.get(0).config();
+        this.electionTimeoutMicros = first.electionTimeout().toMillis() * 1000;
+        this.clientTimeoutMicros = first.requestTimeout().toMillis() * 1000 + 200_000;
         this.clients = new Clients(this, scheduler, random, coverage, settings.clients(), settings.operations(),
                 settings.commands(), clientTimeoutMicros);
         this.faults = new FaultInjector(this, settings.faults(), scheduler, random, network, members, coverage);
+        this.operator = new Operator(this, settings.reconfiguration(), scheduler, random, coverage, settings.members(),
+                clientTimeoutMicros);
     }
 
-    private List<ConsensusConfig> configs(List<String> ids) {
-        List<Member> all = ids.stream().map(Member::local).toList();
+    /** A member's configuration: a founding member bootstraps, a later one joins with an empty disk. */
+    private ConsensusConfig config(String id, List<Member> members, boolean bootstrap) {
         String protocol = settings.protocolInstance() != null ? INSTANCE_PROTOCOL_NAME : settings.protocolName();
-        List<ConsensusConfig> configs = new ArrayList<>();
-        for (String id : ids) {
-            ConsensusConfig.Builder builder = ConsensusConfig.builder()
-                    .protocol(protocol)
-                    .clusterId("sim")
-                    .groupId("sim")
-                    .memberId(id)
-                    .members(all)
-                    .storage(ConsensusConfig.StorageKind.MEMORY_UNSAFE)
-                    .bootstrap(true)
-                    .tick(Duration.ofMillis(10))
-                    .heartbeatInterval(Duration.ofMillis(50))
-                    .electionTimeout(Duration.ofMillis(500))
-                    .requestTimeout(Duration.ofSeconds(1))
-                    .snapshotThresholdEntries(100)
-                    .snapshotRetainEntries(10);
-            configs.add(settings.configure().apply(builder).build());
-        }
-        return configs;
+        ConsensusConfig.Builder builder = ConsensusConfig.builder()
+                .protocol(protocol)
+                .clusterId("sim")
+                .groupId("sim")
+                .memberId(id)
+                .members(members)
+                .storage(ConsensusConfig.StorageKind.MEMORY_UNSAFE)
+                .bootstrap(bootstrap)
+                .tick(Duration.ofMillis(10))
+                .heartbeatInterval(Duration.ofMillis(50))
+                .electionTimeout(Duration.ofMillis(500))
+                .requestTimeout(Duration.ofSeconds(1))
+                .snapshotThresholdEntries(100)
+                .snapshotRetainEntries(10);
+        return settings.configure().apply(builder).build();
     }
 
     SimResult execute() {
@@ -141,6 +142,7 @@ final class Run implements SimMember.Hooks, SimMember.Timing {
         }
         clients.start();
         faults.start();
+        operator.start();
         long workloadEnd = settings.maxWorkloadMillis() * 1000;
         if (!runUntil(clients::done, workloadEnd)) {
             note("end", "workload deadline reached with operations still to run");
@@ -156,14 +158,19 @@ final class Run implements SimMember.Hooks, SimMember.Timing {
                     + "complete within " + settings.livenessBoundMillis() + " ms", statusReport(), null, null);
         }
         for (SimMember member : members) {
-            livenessIndex = Math.max(livenessIndex, member.status().appliedIndex()); // at least the write's index
+            GroupStatus status = member.status();
+            if (status != null) {
+                livenessIndex = Math.max(livenessIndex, status.appliedIndex()); // at least the write's index
+            }
         }
         long settleDeadline = scheduler.nowMicros() + clientTimeoutMicros * (Clients.MAX_WRITE_ATTEMPTS + 2);
-        if (!runUntil(() -> clients.done() && converged(), settleDeadline)) {
-            throw failure("members did not converge: after healing and a completed write, not every member applied "
-                    + "the same commands (or clients did not finish)", statusReport(), null, null);
+        if (!runUntil(() -> clients.done() && operator.idle() && converged(), settleDeadline)) {
+            throw failure("members did not converge: after healing and a completed write, not every member of the "
+                    + "configuration applied the same commands (or clients or the operator did not finish)",
+                    statusReport(), null, null);
         }
         stopped = true;
+        operator.checkFinal(finalMembership());
         compareStates();
         if (keyValue) {
             long checkStart = System.nanoTime();
@@ -178,23 +185,28 @@ final class Run implements SimMember.Hooks, SimMember.Timing {
 
     private void healEverything() {
         faults.stop();
+        operator.stopIssuing();
         network.heal();
         network.model(settings.network().healed());
         for (SimMember member : members) {
             member.resume();
-            if (!member.up()) {
+            if (!member.up() && !member.retired()) {
                 restart(member);
             }
         }
         note("heal", "every fault healed");
     }
 
+    /**
+     * Whether every member of the leader's configuration runs and applied the same commands, at least
+     * up to the liveness write. Members that left the group need not follow.
+     */
     private boolean converged() {
-        if (livenessIndex < 0) {
+        if (livenessIndex < 0 || leader() == null) {
             return false;
         }
         long applied = -1;
-        for (SimMember member : members) {
+        for (SimMember member : finalMembers()) {
             GroupStatus status = member.status();
             if (status == null || status.appliedIndex() < livenessIndex) {
                 return false;
@@ -207,13 +219,31 @@ final class Run implements SimMember.Hooks, SimMember.Timing {
         return true;
     }
 
+    /** The configuration the leader in the highest era holds (call only once one leads). */
+    private Membership finalMembership() {
+        return leader().status().membership();
+    }
+
+    /** The simulated members the final configuration counts (all of them without reconfiguration). */
+    private List<SimMember> finalMembers() {
+        Membership membership = finalMembership();
+        List<SimMember> counted = new ArrayList<>();
+        for (SimMember member : members) {
+            if (membership.member(member.id).isPresent()) {
+                counted.add(member);
+            }
+        }
+        return counted;
+    }
+
     private void compareStates() {
         byte[] first = null;
-        for (SimMember member : members) {
+        List<SimMember> counted = finalMembers();
+        for (SimMember member : counted) {
             byte[] state = stateBytes(member);
             if (first != null && !Arrays.equals(first, state)) {
                 StringBuilder details = new StringBuilder();
-                for (SimMember m : members) {
+                for (SimMember m : counted) {
                     details.append(m.id).append(": ").append(stateText(m)).append('\n');
                 }
                 throw failure("replicas diverged: members applied the same number of commands but hold different "
@@ -382,6 +412,67 @@ final class Run implements SimMember.Hooks, SimMember.Timing {
         member.start();
     }
 
+    /** Starts a new member with an empty disk that will join a group of {@code current}. */
+    SimMember addMember(Membership current) {
+        String id = "n" + (members.size() + 1);
+        List<Member> known = new ArrayList<>(current.all());
+        known.add(Member.local(id));
+        SimMember member = new SimMember(network.add(id), config(id, known, false), settings.protocolInstance(),
+                scheduler, network, random, coverage, this, this);
+        members.add(member);
+        note(id, "admin", "new member starts with an empty disk");
+        member.start();
+        return member;
+    }
+
+    /** Stops a member that left the group; its disk is kept. */
+    void retire(SimMember member) {
+        note(member.id, "admin", "stopped: not in the configuration");
+        boolean wasUp = member.up();
+        member.retire();
+        if (wasUp) {
+            clients.memberCrashed(member.index);
+        }
+    }
+
+    /** Restarts a retired member from its disk: the configuration counts it. */
+    void unretire(SimMember member) {
+        note(member.id, "admin", "restarted: in the configuration after all");
+        member.unretire();
+    }
+
+    /** A random member that has not left the group (it may be down). */
+    SimMember pickActive(SplittableRandom r) {
+        List<SimMember> active = active();
+        return active.get(r.nextInt(active.size()));
+    }
+
+    /** The members that have not left the group (up or down), in order of index. */
+    List<SimMember> active() {
+        List<SimMember> active = new ArrayList<>(members.size());
+        for (SimMember member : members) {
+            if (!member.retired()) {
+                active.add(member);
+            }
+        }
+        return active;
+    }
+
+    /** Every simulated member, retired ones included, in order of index. */
+    List<SimMember> members() {
+        return members;
+    }
+
+    /** The simulated member with this id, or null. */
+    SimMember member(String id) {
+        for (SimMember member : members) {
+            if (member.id.equals(id)) {
+                return member;
+            }
+        }
+        return null;
+    }
+
     /** The member leading in the highest era, or null. */
     SimMember leader() {
         SimMember leader = null;
@@ -414,10 +505,6 @@ final class Run implements SimMember.Hooks, SimMember.Timing {
         return members.get(index);
     }
 
-    int memberCount() {
-        return members.size();
-    }
-
     long fsyncMaxMicros() {
         return settings.fsyncMaxMicros();
     }
@@ -440,6 +527,11 @@ final class Run implements SimMember.Hooks, SimMember.Timing {
 
     void note(String member, String kind, String detail) {
         trace.event(scheduler.nowMicros(), member, kind, detail);
+    }
+
+    /** Faults, heals, role changes and the operator's requests since {@code fromMicros}, one per line. */
+    String eventsSince(long fromMicros) {
+        return String.join("\n", trace.lines(fromMicros, scheduler.nowMicros(), 80, true));
     }
 
     /** Records a violation found inside an event; the run stops with it after the event. */
@@ -482,11 +574,13 @@ final class Run implements SimMember.Hooks, SimMember.Timing {
         text.append("SIMULATION FAILED, seed ").append(seed).append(": ").append(reason).append('\n')
                 .append("  replay: -Dsim.seed=").append(seed).append("  (protocol ")
                 .append(settings.protocolInstance() != null ? settings.protocolInstance().name() : settings.protocolName())
-                .append(", ").append(members.size()).append(" members, ").append(settings.operations())
+                .append(", ").append(settings.members()).append(" members")
+                .append(members.size() > settings.members() ? " (" + (members.size() - settings.members())
+                        + " more added by the operator)" : "").append(", ").append(settings.operations())
                 .append(" operations; virtual time ").append(millis(scheduler.nowMicros())).append(", ")
                 .append(scheduler.executed()).append(" events)\n");
         if (details != null) {
-            text.append(details.strip()).append('\n');
+            text.append(details.stripTrailing()).append('\n');
         }
         long from = 0;
         long to = scheduler.nowMicros();
@@ -529,11 +623,13 @@ final class Run implements SimMember.Hooks, SimMember.Timing {
             GroupStatus status = member.status();
             text.append("  ").append(member.id).append(": ");
             if (status == null) {
-                text.append("down\n");
+                text.append(member.retired() ? "stopped (left the group)\n" : "down\n");
             } else {
                 text.append(status.role()).append(" leader=").append(status.leaderId()).append(" era=")
                         .append(status.era()).append(" commit=").append(status.commitIndex()).append(" applied=")
-                        .append(status.appliedIndex()).append(member.paused() ? " (paused)" : "").append('\n');
+                        .append(status.appliedIndex()).append(member.paused() ? " (paused)" : "")
+                        .append(settings.reconfiguration().enabled() ? "; " + Operator.describe(status.membership()) : "")
+                        .append('\n');
             }
         }
         return text.toString();

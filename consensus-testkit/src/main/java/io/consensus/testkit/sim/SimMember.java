@@ -20,7 +20,9 @@ import java.util.SplittableRandom;
  * synced writes, or a torn prefix of the unsynced ones) and a sequence of incarnations, each a fresh
  * {@link NodeRuntime} of the real runtime on virtual lanes and a drifting clock. A crash kills the
  * incarnation (its queued events are discarded) and a restart recovers from durable state only. A
- * pause holds the incarnation's events and releases them, late, on resume.
+ * pause holds the incarnation's events and releases them, late, on resume. A member the operator
+ * removed from the group is <em>retired</em>: stopped, its disk kept in case the group still counts
+ * it (a change whose outcome was unknown), and never restarted by a fault's heal.
  */
 final class SimMember {
 
@@ -95,6 +97,7 @@ final class SimMember {
     private Incarnation current;
     private int incarnations;
     private boolean paused;
+    private boolean retired;
 
     /** @param protocol the protocol instance to run, or null for the one the configuration names */
     SimMember(int index, ConsensusConfig config, ConsensusProtocol protocol, Scheduler scheduler, SimNetwork network,
@@ -152,6 +155,26 @@ final class SimMember {
         held.clear();
         paused = false;
         disk = disk.crash(tear ? new Random(random.nextLong()) : null);
+    }
+
+    /** Stops the member for good, as its operator does once it left the group (see the class comment). */
+    void retire() {
+        crash(false);
+        retired = true;
+    }
+
+    /** Restarts a retired member from its disk: the group counts it after all. */
+    void unretire() {
+        retired = false;
+        start();
+    }
+
+    boolean retired() {
+        return retired;
+    }
+
+    ConsensusConfig config() {
+        return config;
     }
 
     /** Holds the incarnation's events until {@link #resume}, as a long GC pause would. */

@@ -3,6 +3,7 @@ package io.consensus.testkit.sim;
 import io.consensus.api.Member;
 import io.consensus.api.spi.Envelope;
 import io.consensus.api.spi.Transport;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.SplittableRandom;
  * from a {@link NetworkModel}, plus directed link blocks for partitions (symmetric, one-way, bridge).
  * A message is dropped if its link is blocked when it is sent or when it would arrive, or if its
  * receiver is down. Deliveries are ownerless events; the receiver's runtime queues them on its loop.
+ * Members added later (a membership change) join with every link open.
  */
 final class SimNetwork {
 
@@ -21,21 +23,34 @@ final class SimNetwork {
     private final Trace trace;
     private final Coverage coverage;
     private final List<String> ids;
-    private final Transport.Receiver[] receivers;
-    private final boolean[][] blocked;
+    private final List<Transport.Receiver> receivers = new ArrayList<>();
+    private boolean[][] blocked;
     private NetworkModel model;
     private java.util.function.IntConsumer onSend = from -> { };
 
-    SimNetwork(Scheduler scheduler, SplittableRandom random, Trace trace, Coverage coverage, List<String> ids,
+    SimNetwork(Scheduler scheduler, SplittableRandom random, Trace trace, Coverage coverage, List<String> initialIds,
                NetworkModel model) {
         this.scheduler = scheduler;
         this.random = random;
         this.trace = trace;
         this.coverage = coverage;
-        this.ids = List.copyOf(ids);
-        this.receivers = new Transport.Receiver[ids.size()];
-        this.blocked = new boolean[ids.size()][ids.size()];
+        this.ids = new ArrayList<>();
+        this.blocked = new boolean[0][0];
         this.model = model;
+        initialIds.forEach(this::add);
+    }
+
+    /** Adds a member with every link open; returns its index. */
+    int add(String id) {
+        int index = ids.size();
+        ids.add(id);
+        receivers.add(null);
+        boolean[][] grown = new boolean[index + 1][index + 1];
+        for (int i = 0; i < index; i++) {
+            System.arraycopy(blocked[i], 0, grown[i], 0, index);
+        }
+        blocked = grown;
+        return index;
     }
 
     /** The transport of member {@code index}'s current incarnation. */
@@ -46,7 +61,7 @@ final class SimNetwork {
             @Override
             public void start(Receiver r) {
                 receiver = r;
-                receivers[index] = r;
+                receivers.set(index, r);
             }
 
             @Override
@@ -68,8 +83,8 @@ final class SimNetwork {
 
     /** Stops delivering to member {@code index} (it crashed). */
     void detach(int index, Transport.Receiver receiver) {
-        if (receiver == null || receivers[index] == receiver) {
-            receivers[index] = null;
+        if (receiver == null || receivers.get(index) == receiver) {
+            receivers.set(index, null);
         }
     }
 
@@ -155,7 +170,7 @@ final class SimNetwork {
     }
 
     private void deliver(Envelope envelope, int from, int to) {
-        Transport.Receiver receiver = receivers[to];
+        Transport.Receiver receiver = receivers.get(to);
         if (blocked[from][to] || receiver == null) {
             coverage.messagesDropped++;
             return;

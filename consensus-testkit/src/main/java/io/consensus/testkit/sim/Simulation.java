@@ -31,9 +31,10 @@ import java.util.stream.LongStream;
  * Coverage total = sim.runSeeds(Simulation.seeds(100));
  * }</pre>
  *
- * <p>Each run: members start, clients run the operations while faults come and go; then every fault
- * is healed, a write must complete within {@code livenessBoundMillis} (liveness), every member must
- * reach the same applied state, and the history must be linearizable. Along the way every applied
+ * <p>Each run: members start, clients run the operations while faults come and go (and, if
+ * configured, an operator changes the membership and transfers leadership); then every fault is
+ * healed, a write must complete within {@code livenessBoundMillis} (liveness), every member of the
+ * final configuration must reach the same applied state, and the history must be linearizable. Along the way every applied
  * command is checked to be the same on every member at the same index, at most one member may lead
  * in one era, STALE reads must return a value of the serving member's applied prefix, and a member's
  * applied state must never go back.
@@ -45,7 +46,7 @@ public final class Simulation {
                     NetworkModel network, FaultModel faults, double clockDriftBound, long clockOffsetMaxMillis,
                     UnaryOperator<ConsensusConfig.Builder> configure, Supplier<StateMachine> stateMachine,
                     Function<RandomGenerator, byte[]> commands, boolean oneLeaderPerEra, long livenessBoundMillis,
-                    long maxWorkloadMillis, long fsyncMaxMicros) {}
+                    long maxWorkloadMillis, long fsyncMaxMicros, Reconfiguration reconfiguration) {}
 
     private final Settings settings;
 
@@ -146,6 +147,7 @@ public final class Simulation {
         private int clients = 10;
         private NetworkModel network = NetworkModel.lan();
         private FaultModel faults = FaultModel.standard();
+        private Reconfiguration reconfiguration = Reconfiguration.none();
         private double clockDriftBound = 0.05;
         private long clockOffsetMaxMillis = 60_000;
         private UnaryOperator<ConsensusConfig.Builder> configure = b -> b;
@@ -199,6 +201,17 @@ public final class Simulation {
         /** The faults to inject. */
         public Builder faults(FaultModel value) {
             faults = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /**
+         * Membership changes and leadership transfers an operator makes during the run (default
+         * {@link Reconfiguration#none()}). The run then checks agreement and liveness among the
+         * members of the final configuration, and that a change refused as certainly not applied
+         * never takes effect.
+         */
+        public Builder reconfiguration(Reconfiguration value) {
+            reconfiguration = Objects.requireNonNull(value);
             return this;
         }
 
@@ -272,7 +285,7 @@ public final class Simulation {
             long workload = maxWorkloadMillis > 0 ? maxWorkloadMillis : 60_000 + 50L * operations;
             return new Simulation(new Settings(protocolInstance, protocolName, members, operations, clients, network,
                     faults, clockDriftBound, clockOffsetMaxMillis, configure, stateMachine, commands, oneLeaderPerEra,
-                    livenessBoundMillis, workload, fsyncMaxMicros));
+                    livenessBoundMillis, workload, fsyncMaxMicros, reconfiguration));
         }
     }
 }

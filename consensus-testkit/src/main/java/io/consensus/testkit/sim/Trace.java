@@ -84,13 +84,17 @@ final class Trace {
         return lines(fromMicros, toMicros, max, false);
     }
 
-    /** Like {@link #lines(long, long, int)}, but only faults, heals and role changes when {@code eventsOnly}. */
+    /**
+     * Like {@link #lines(long, long, int)}, but only faults, heals, role changes and the operator's
+     * requests when {@code eventsOnly}.
+     */
     List<String> lines(long fromMicros, long toMicros, int max, boolean eventsOnly) {
         List<Entry> selected = new ArrayList<>();
         long first = Math.max(0, count - ring.length);
         for (long i = first; i < count; i++) {
             Entry entry = ring[(int) (i % ring.length)];
-            boolean event = entry.kind().equals("fault") || entry.kind().equals("heal") || entry.kind().equals("role");
+            boolean event = entry.kind().equals("fault") || entry.kind().equals("heal") || entry.kind().equals("role")
+                    || entry.kind().equals("admin");
             if (entry.micros() >= fromMicros && entry.micros() <= toMicros && (event || !eventsOnly)) {
                 selected.add(entry);
             }
