@@ -1,0 +1,8 @@
+package peers.consensus;
+
+/** This library running Paxos. */
+public final class PaxosSystem extends ConsensusSystem {
+    public PaxosSystem() {
+        super("paxos");
+    }
+}
