@@ -17,6 +17,12 @@ import java.util.TreeSet;
  * member that others still follow but that is looking again does not lead on their word alone (its
  * followers time out and vote afresh, which lets a more recent history win).
  *
+ * <p>Who votes is each member's own view, which a reconfiguration it has not received yet can make
+ * wrong, so votes count by the receiver's configuration: a member that may lead (a voter of its
+ * configuration; see {@link ZabCore#mayLead}) proposes itself; any other member brought up to date
+ * once backs the best vote it hears, since a leader-to-be whose configuration already made it a voter
+ * needs its vote; and every member adopts a better vote from anyone who votes.
+ *
  * <p>The election only picks a likely leader: safety rests on discovery, where the prospective
  * leader gives up if a follower's history is more recent than its own (paper §IV-A).
  */
@@ -25,7 +31,7 @@ final class Election {
     private final ZabCore core;
     /** The logical clock: rounds order elections; a notification of a later round restarts ours. */
     long round;
-    /** This member's vote, or null when it does not vote (an observer or an unjoined fresh member). */
+    /** This member's vote; null until it backs one when it may not lead, and always for an unjoined fresh member. */
     private Vote vote;
     /** Votes of this round, by voter. */
     private final Map<String, Vote> votes = new TreeMap<>();
@@ -43,7 +49,7 @@ final class Election {
         round++;
         votes.clear();
         agreedSince = ZabCore.NEVER;
-        vote = core.participant() ? core.selfVote() : null;
+        vote = core.mayLead() ? core.selfVote() : null;
         if (vote != null) {
             votes.put(core.self, vote);
         }
@@ -81,26 +87,25 @@ final class Election {
     }
 
     private void onLooking(String from, Notification n) {
-        if (!n.participant() || !core.isVoter(from)) {
+        if (!n.participant()) {
             return; // it looks for a leader too; we know none
         }
-        if (n.round() > round) {
+        if (n.round() > round || vote == null && n.round() != round && core.meta.joined()) {
+            // A later round restarts ours; a member that backs no vote yet has no round worth keeping,
+            // and staying alone in a later one, it would be ignored by everyone.
             round = n.round();
             votes.clear();
-                agreedSince = ZabCore.NEVER;
-            if (core.participant()) {
-                Vote mine = core.selfVote();
-                vote = n.vote().compareTo(mine) > 0 ? n.vote() : mine;
+            agreedSince = ZabCore.NEVER;
+            vote = core.mayLead() ? core.selfVote() : null;
+            if (vote != null) {
                 votes.put(core.self, vote);
             }
             votes.put(from, n.vote());
+            consider(n.vote());
             broadcast();
         } else if (n.round() == round) {
             votes.put(from, n.vote());
-            if (vote != null && n.vote().compareTo(vote) > 0) {
-                vote = n.vote();
-                votes.put(core.self, vote);
-                agreedSince = ZabCore.NEVER;
+            if (consider(n.vote())) {
                 broadcast();
             }
         } else {
@@ -108,6 +113,17 @@ final class Election {
             return;
         }
         checkAgreement();
+    }
+
+    /** Adopts {@code candidate} if it beats our vote (or we back none yet and may vote); whether it did. */
+    private boolean consider(Vote candidate) {
+        if (!core.meta.joined() || vote != null && candidate.compareTo(vote) <= 0) {
+            return false;
+        }
+        vote = candidate;
+        votes.put(core.self, vote);
+        agreedSince = ZabCore.NEVER;
+        return true;
     }
 
     private void onSettled(String from, Notification n) {
@@ -125,8 +141,9 @@ final class Election {
 
     /** Decides once a quorum of this round's votes names our candidate and nothing better came for a while. */
     private void checkAgreement() {
-        if (vote == null || core.role != ZabCore.ZabRole.LOOKING) {
-            return;
+        if (vote == null || core.role != ZabCore.ZabRole.LOOKING
+                || vote.leader().equals(core.self) && !core.mayLead()) {
+            return; // no vote, already decided, or backed for leading by others while it may not lead
         }
         Set<String> agreeing = new TreeSet<>();
         votes.forEach((member, v) -> {

@@ -14,6 +14,7 @@ import io.consensus.zab.ZabMessage.PingAck;
 import io.consensus.zab.ZabMessage.Proposal;
 import io.consensus.zab.ZabMessage.Resync;
 import io.consensus.zab.ZabMessage.Snap;
+import io.consensus.zab.ZabMessage.TakeOver;
 import io.consensus.zab.ZabMessage.Trunc;
 import io.consensus.zab.ZabMessage.UpToDate;
 import java.util.List;
@@ -31,8 +32,6 @@ final class Follower {
 
     private final ZabCore core;
     final String leaderId;
-    /** Whether this member's acknowledgements do not count (an observer, or an unjoined fresh member). */
-    final boolean learner;
     Phase phase = Phase.DISCOVERY;
     /** The epoch accepted from this leader, -1 before NEWEPOCH. */
     long epoch = -1;
@@ -50,7 +49,6 @@ final class Follower {
     Follower(ZabCore core, String leaderId) {
         this.core = core;
         this.leaderId = leaderId;
-        this.learner = !core.participant();
         this.lastContactTick = core.now;
         this.matchedIndex = core.emittedIndex;
     }
@@ -84,7 +82,7 @@ final class Follower {
             return; // not (yet) of our epoch: no sign of a leader we follow
         }
         lastContactTick = core.now;
-        core.leaseContactTick = core.now;
+        core.leaseContact(epoch);
         if (message instanceof Proposal m) {
             onProposal(m);
         } else if (message instanceof Ping m) {
@@ -102,6 +100,10 @@ final class Follower {
             onSyncHeader(Histories.Mode.TRUNC, m.prevIndex(), m.prevEra());
         } else if (message instanceof Snap m) {
             onSnap(m);
+        } else if (message instanceof TakeOver) {
+            if (phase == Phase.BROADCAST && core.participant()) {
+                core.takeOver(epoch); // the leader checked that we hold its every transaction
+            }
         }
     }
 
@@ -121,6 +123,8 @@ final class Follower {
         } else if (message instanceof Trunc m) {
             return m.epoch();
         } else if (message instanceof Snap m) {
+            return m.epoch();
+        } else if (message instanceof TakeOver m) {
             return m.epoch();
         }
         return -1; // not a leader-to-follower message
@@ -152,15 +156,17 @@ final class Follower {
                     + meta.acceptedEpoch());
             return;
         }
-        if (!learner && core.leaseWaitPending()) {
-            return; // a lease we granted may still hold; the leader repeats NEWEPOCH
+        if (core.leaseWaitPending()) {
+            // A lease we granted may still hold; the leader repeats NEWEPOCH. Observers wait too: the
+            // leader counts our answers by its configuration, which may already make us a voter.
+            return;
         }
         if (m.epoch() > meta.acceptedEpoch()) {
             core.acceptEpoch(m.epoch(), leaderId);
         }
         epoch = m.epoch();
         phase = Phase.SYNC;
-        core.leaseContactTick = core.now;
+        core.leaseContact(epoch);
         sendAckEpoch();
     }
 

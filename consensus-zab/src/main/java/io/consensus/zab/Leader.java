@@ -1,8 +1,11 @@
 package io.consensus.zab;
 
 import io.consensus.api.FollowerProgress;
+import io.consensus.api.Membership;
+import io.consensus.api.RejectedException.Reason;
 import io.consensus.api.spi.EntryKind;
 import io.consensus.api.spi.LogEntry;
+import io.consensus.api.spi.RequestOutcome;
 import io.consensus.api.spi.SnapshotMeta;
 import io.consensus.core.protocol.Progress;
 import io.consensus.core.protocol.Quorum;
@@ -18,6 +21,7 @@ import io.consensus.zab.ZabMessage.PingAck;
 import io.consensus.zab.ZabMessage.Proposal;
 import io.consensus.zab.ZabMessage.Resync;
 import io.consensus.zab.ZabMessage.Snap;
+import io.consensus.zab.ZabMessage.TakingOver;
 import io.consensus.zab.ZabMessage.Trunc;
 import io.consensus.zab.ZabMessage.UpToDate;
 import java.util.ArrayList;
@@ -40,7 +44,12 @@ final class Leader {
 
     enum Phase { DISCOVERY, SYNC, BROADCAST }
 
+    /** {@link #transferFrom} of a leader chosen by an election. */
+    static final long NO_TRANSFER = -1;
+
     private final ZabCore core;
+    /** The epoch whose leader asked this member to take over, or {@link #NO_TRANSFER}. */
+    final long transferFrom;
     final ReadTracker reads;
     final MembershipChanges changes;
     Phase phase = Phase.DISCOVERY;
@@ -55,8 +64,9 @@ final class Leader {
     private int checkQuorumElapsed;
     private long commitSent;
 
-    Leader(ZabCore core) {
+    Leader(ZabCore core, long transferFrom) {
         this.core = core;
+        this.transferFrom = transferFrom;
         this.maxAcceptedSeen = core.meta.acceptedEpoch();
         this.startTick = core.now;
         this.reads = new ReadTracker(core, this);
@@ -64,6 +74,7 @@ final class Leader {
     }
 
     void start() {
+        announceTakingOver();
         tryChooseEpoch();
     }
 
@@ -72,7 +83,7 @@ final class Leader {
     }
 
     boolean acceptsProposals() {
-        return phase == Phase.BROADCAST && !changes.removedSelf();
+        return phase == Phase.BROADCAST && !changes.removedSelf() && !core.transferring();
     }
 
     // ---- inputs --------------------------------------------------------------------------------
@@ -221,9 +232,36 @@ final class Leader {
         maybeCommit();
     }
 
+    /**
+     * A leader by transfer tells every member it has not heard from yet (until established): those
+     * that follow the old leader connect to it, and none waits out its lease granted to the old one.
+     */
+    private void announceTakingOver() {
+        if (transferFrom == NO_TRANSFER || phase == Phase.BROADCAST) {
+            return;
+        }
+        for (String id : core.contacts()) {
+            if (!peers.containsKey(id)) {
+                core.out.send(id, new TakingOver(transferFrom));
+            }
+        }
+    }
+
     /** Whether the peer's acknowledgements count: a voter of our configuration that is not an unjoined fresh member. */
     boolean counts(Peer peer) {
         return !peer.fresh && core.isVoter(peer.id);
+    }
+
+    /** This member and the synchronized peers whose acknowledgements count now, by {@code membership}. */
+    Set<String> countingNow(Membership membership) {
+        Set<String> ids = new TreeSet<>();
+        ids.add(core.self);
+        for (Peer peer : peers.values()) {
+            if (!peer.fresh && peer.phase == Peer.Phase.SYNCED && membership.isVoter(peer.id)) {
+                ids.add(peer.id);
+            }
+        }
+        return ids;
     }
 
     /** This member and the counting peers at {@code phase} or later. */
@@ -394,6 +432,9 @@ final class Leader {
                 }
             }
         }
+        if (core.transferring()) {
+            core.transfer.maybeSendTakeOver(this);
+        }
         reads.flush();
     }
 
@@ -437,6 +478,7 @@ final class Leader {
     }
 
     private void heartbeat() {
+        announceTakingOver(); // it may have been lost
         for (Peer peer : peers.values()) {
             if (peer.phase == Peer.Phase.CONNECTED) {
                 if (epoch >= 0) {
@@ -476,7 +518,12 @@ final class Leader {
     /** Leadership is over: fail what waits on it. */
     void stepDown(String reason) {
         reads.failAll(reason);
-        changes.failAll(reason);
+        changes.abandon();
+        if (core.transferring()) {
+            core.out.outcome(RequestOutcome.failed(core.transfer.requestId, Reason.NO_LEADER, core.self
+                    + " stopped leading before " + core.transfer.target + " took over: " + reason));
+            core.transfer = null;
+        }
     }
 
     List<FollowerProgress> progress(long tickMillis) {

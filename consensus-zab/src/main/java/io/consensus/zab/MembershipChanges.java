@@ -7,6 +7,7 @@ import io.consensus.api.RejectedException.Reason;
 import io.consensus.api.spi.EntryKind;
 import io.consensus.api.spi.RequestOutcome;
 import io.consensus.core.protocol.MembershipCodec;
+import io.consensus.core.protocol.Quorum;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -15,8 +16,8 @@ import java.util.TreeSet;
  * Reconfiguration through the broadcast: the leader proposes the new configuration as a CONFIG
  * transaction, which governs quorums from the moment it is in a log (as ZooKeeper's reconfig
  * proposal does), one change of one member at a time, so any quorum of the old configuration meets
- * any quorum of the new one; the request completes when the transaction commits. A leader whose
- * own removal commits steps down.
+ * any quorum of the new one, and only if a quorum of the new one counts now; the request completes
+ * when the transaction commits. A leader whose own removal commits steps down.
  */
 final class MembershipChanges {
 
@@ -36,8 +37,12 @@ final class MembershipChanges {
             fail(requestId, Reason.NO_LEADER, "leadership of " + core.self + " is not established yet");
             return;
         }
-        if (pendingIndex >= 0 || core.configs.currentIndex() > core.commitIndex) {
+        if (inProgress()) {
             fail(requestId, Reason.INVALID, "another membership change is in progress");
+            return;
+        }
+        if (core.transferring()) {
+            fail(requestId, Reason.INVALID, "a leadership transfer to " + core.transfer.target + " is in progress");
             return;
         }
         Membership current = core.membership();
@@ -50,6 +55,14 @@ final class MembershipChanges {
         }
         if (next.equals(current)) {
             core.out.outcome(RequestOutcome.ok(requestId));
+            return;
+        }
+        if (!Quorum.isQuorum(next, leader.countingNow(next))) {
+            // The transaction governs from the moment it is appended: without such a quorum it could not
+            // commit, and a member that does not count yet (added empty, joined in this epoch) might
+            // never get to count, since that needs a leader established without it.
+            fail(requestId, Reason.INVALID, "the new configuration has no quorum of synchronized members that"
+                    + " count in this epoch; add members as learners and promote them once caught up");
             return;
         }
         pendingRequestId = requestId;
@@ -95,6 +108,11 @@ final class MembershipChanges {
         return new Membership(voters, learners, new TreeSet<>());
     }
 
+    /** Whether a change was asked for or its transaction is not committed yet. */
+    boolean inProgress() {
+        return pendingIndex >= 0 || core.configs.currentIndex() > core.commitIndex;
+    }
+
     /** Completes the pending change once its transaction is committed. */
     void onCommitted() {
         if (pendingIndex >= 0 && core.commitIndex >= pendingIndex) {
@@ -112,13 +130,14 @@ final class MembershipChanges {
         return removedSelf;
     }
 
-    void failAll(String reason) {
-        if (pendingRequestId >= 0) {
-            fail(pendingRequestId, Reason.NO_LEADER, core.self + " stopped leading: " + reason
-                    + " (the change may still take effect)");
-            pendingRequestId = -1;
-            pendingIndex = -1;
-        }
+    /**
+     * Leadership ended with a change in flight. Its transaction may be in a quorum's logs and commit
+     * under the next leader, so it is not answered: a refusal would tell the caller it was not
+     * applied. The runtime reports it as timed out, the API's "outcome unknown".
+     */
+    void abandon() {
+        pendingRequestId = -1;
+        pendingIndex = -1;
     }
 
     private void fail(long requestId, Reason reason, String detail) {

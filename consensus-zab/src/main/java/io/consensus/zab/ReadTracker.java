@@ -18,8 +18,9 @@ import java.util.TreeMap;
  * leader can still answer a sync. LEASE: served at once while a quorum confirmed a round recently
  * enough; followers acknowledge no new epoch for an election timeout after hearing from us (see
  * {@link ZabCore#leaseContactTick}), so the lease lasts that long minus the clock drift bound. Leases
- * are counted in ticks, so they are used only when the runtime's ticks keep pace with its clock
- * ({@link ZabCore#leaseReads}); otherwise LEASE reads take the quorum round too.
+ * are counted in ticks: they rely on the runtime handing the core every tick a stall owes before a
+ * read. With {@link ZabCore#leaseReads} off, and after this leader asked another to take over, LEASE
+ * reads take the quorum round too.
  */
 final class ReadTracker {
 
@@ -33,6 +34,8 @@ final class ReadTracker {
     private long nextRound = 1;
     private boolean roundNeeded;
     private long leaseUntilTick = ZabCore.NEVER;
+    /** This leader asked another member to take over: followers may acknowledge a new epoch at once. */
+    private boolean leaseRevoked;
 
     ReadTracker(ZabCore core, Leader leader) {
         this.core = core;
@@ -45,7 +48,7 @@ final class ReadTracker {
                     + " is not established yet"));
             return;
         }
-        if (consistency == ReadConsistency.LEASE && core.leaseReads && core.now < leaseUntilTick) {
+        if (consistency == ReadConsistency.LEASE && core.leaseReads && !leaseRevoked && core.now < leaseUntilTick) {
             core.out.grantRead(readId, core.commitIndex);
             return;
         }
@@ -124,6 +127,11 @@ final class ReadTracker {
         }
         double drift = core.context.config().leaseDriftBound();
         return (long) Math.floor((core.electionTicks - 1) * (1 - drift)) - 1;
+    }
+
+    /** For the rest of this leadership: a TAKEOVER, even a delayed one, lets voters skip their lease wait. */
+    void revokeLease() {
+        leaseRevoked = true;
     }
 
     void failAll(String reason) {

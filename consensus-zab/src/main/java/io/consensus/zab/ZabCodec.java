@@ -20,6 +20,8 @@ import io.consensus.zab.ZabMessage.PingAck;
 import io.consensus.zab.ZabMessage.Proposal;
 import io.consensus.zab.ZabMessage.Resync;
 import io.consensus.zab.ZabMessage.Snap;
+import io.consensus.zab.ZabMessage.TakeOver;
+import io.consensus.zab.ZabMessage.TakingOver;
 import io.consensus.zab.ZabMessage.Trunc;
 import io.consensus.zab.ZabMessage.UpToDate;
 import io.consensus.zab.ZabMessage.Vote;
@@ -67,6 +69,8 @@ public final class ZabCodec implements MessageCodec {
     private static final int PING = 13;
     private static final int PING_ACK = 14;
     private static final int RESYNC = 15;
+    private static final int TAKE_OVER = 16;
+    private static final int TAKING_OVER = 17;
 
     private static final EntryKind[] KINDS = EntryKind.values();
     private static final PeerState[] STATES = PeerState.values();
@@ -145,6 +149,12 @@ public final class ZabCodec implements MessageCodec {
             out.writeByte(RESYNC);
             out.writeLong(m.epoch());
             writeHistory(out, m.history());
+        } else if (message instanceof TakeOver m) {
+            out.writeByte(TAKE_OVER);
+            out.writeLong(m.epoch());
+        } else if (message instanceof TakingOver m) {
+            out.writeByte(TAKING_OVER);
+            out.writeLong(m.epoch());
         } else {
             throw new IllegalArgumentException("unknown zab message " + message.getClass().getName());
         }
@@ -263,6 +273,10 @@ public final class ZabCodec implements MessageCodec {
                 long epoch = nonNegative(in.readLong(), "epoch");
                 return new Resync(epoch, readHistory(in));
             }
+            case TAKE_OVER:
+                return new TakeOver(nonNegative(in.readLong(), "epoch"));
+            case TAKING_OVER:
+                return new TakingOver(nonNegative(in.readLong(), "epoch"));
             default:
                 throw new IllegalArgumentException("zab message type " + type + " is unknown");
         }

@@ -24,6 +24,7 @@ import io.consensus.core.protocol.ReadyBuilder;
 import io.consensus.zab.ZabMessage.History;
 import io.consensus.zab.ZabMessage.Notification;
 import io.consensus.zab.ZabMessage.PeerState;
+import io.consensus.zab.ZabMessage.TakingOver;
 import io.consensus.zab.ZabMessage.Vote;
 import java.util.List;
 import java.util.Objects;
@@ -86,6 +87,10 @@ public final class ZabCore implements ProtocolCore {
      * new epoch for an election timeout after, so that leader's lease stays valid.
      */
     long leaseContactTick;
+    /** The epoch of the leader {@link #leaseContactTick} was last heard from; -1 if unknown (after a restart). */
+    long leaseEpoch = -1;
+    /** The leadership transfer this member was asked for and that is not over yet, or null. */
+    LeadershipTransfer transfer;
     /**
      * The snapshot this member's state holds (index and epoch): the one recovered at start, one the
      * runtime announced with {@link #snapshotInstalled}, or one it took of state already handed out.
@@ -102,7 +107,7 @@ public final class ZabCore implements ProtocolCore {
     private CoreState reported;
 
     public ZabCore(CoreContext context, ZabFaults faults) {
-        this(context, faults, false);
+        this(context, faults, true);
     }
 
     public ZabCore(CoreContext context, ZabFaults faults, boolean leaseReads) {
@@ -178,6 +183,8 @@ public final class ZabCore implements ProtocolCore {
         refreshSnapshot();
         if (message instanceof Notification n) {
             onNotification(from, n);
+        } else if (message instanceof TakingOver m) {
+            onTakingOver(from, m.epoch());
         } else if (role == ZabRole.LEADING) {
             leader.receive(from, (ZabMessage) message);
         } else if (role == ZabRole.FOLLOWING && from.equals(follower.leaderId)) {
@@ -198,6 +205,23 @@ public final class ZabCore implements ProtocolCore {
             }
             // A member looking for a leader learns whom we follow or that we lead (FLE's reply).
             out.send(from, settledNotification());
+        }
+    }
+
+    /**
+     * {@code from} leads at the request of the leader of {@code epoch}, which revoked its lease before
+     * asking: a lease granted to that leader need not be waited out, and whoever still follows (or is)
+     * that leader connects to {@code from}. Looking members find it through the election.
+     */
+    private void onTakingOver(String from, long epoch) {
+        waiveLease(epoch);
+        if (role == ZabRole.LEADING && leader.epoch == epoch) {
+            if (transfer != null) {
+                transfer.markHandedOver();
+            }
+            follow(from);
+        } else if (role == ZabRole.FOLLOWING && follower.epoch == epoch && !follower.leaderId.equals(from)) {
+            follow(from);
         }
     }
 
@@ -244,8 +268,26 @@ public final class ZabCore implements ProtocolCore {
 
     @Override
     public void transferLeadership(long requestId, String targetId) {
-        Reason reason = role == ZabRole.LEADING ? Reason.INVALID : Reason.NO_LEADER;
-        out.outcome(RequestOutcome.failed(requestId, reason, "zab does not support leadership transfer"));
+        refreshSnapshot();
+        if (role != ZabRole.LEADING || !leader.established()) {
+            out.outcome(RequestOutcome.failed(requestId, Reason.NO_LEADER, notLeader()));
+        } else if (targetId.equals(self)) {
+            out.outcome(RequestOutcome.ok(requestId));
+        } else if (transfer != null) {
+            out.outcome(RequestOutcome.failed(requestId, Reason.INVALID, "a transfer to " + transfer.target
+                    + " is in progress"));
+        } else if (!isVoter(targetId)) {
+            out.outcome(RequestOutcome.failed(requestId, Reason.INVALID, targetId + " is not a voter"));
+        } else if (leader.changes.inProgress()) {
+            out.outcome(RequestOutcome.failed(requestId, Reason.INVALID, "a membership change is in progress"));
+        } else {
+            transfer = new LeadershipTransfer(this, requestId, targetId, leader.epoch); // proposals stop
+        }
+    }
+
+    /** Whether a transfer keeps this leader from proposing: asked for, and the target has not taken over. */
+    boolean transferring() {
+        return transfer != null && !transfer.handedOver();
     }
 
     @Override
@@ -335,12 +377,25 @@ public final class ZabCore implements ProtocolCore {
 
     /** FLE chose this member: become the prospective leader (phase 1 starts). */
     void lead() {
-        if (!participant()) {
-            throw new IllegalStateException(self + " does not vote and cannot lead");
+        lead(Leader.NO_TRANSFER);
+    }
+
+    /**
+     * The leader of {@code epoch} asked this follower to take over: it leads at once, without an
+     * election, and no longer waits out the lease it granted that leader, which revoked it.
+     */
+    void takeOver(long epoch) {
+        waiveLease(epoch);
+        lead(epoch);
+    }
+
+    private void lead(long transferFrom) {
+        if (!mayLead()) {
+            throw new IllegalStateException(self + " may not lead");
         }
         follower = null;
         role = ZabRole.LEADING;
-        leader = new Leader(this);
+        leader = new Leader(this, transferFrom);
         leader.start();
     }
 
@@ -382,6 +437,19 @@ public final class ZabCore implements ProtocolCore {
         if (!durable.equals(written)) {
             log.writeMetadata(durable.encode());
             written = durable;
+        }
+    }
+
+    /** This member heard from the (prospective) leader of {@code epoch}: see {@link #leaseContactTick}. */
+    void leaseContact(long epoch) {
+        leaseContactTick = now;
+        leaseEpoch = epoch;
+    }
+
+    /** The leader of {@code epoch} revoked its lease (a transfer): the lease granted to it need not be waited out. */
+    private void waiveLease(long epoch) {
+        if (leaseEpoch == epoch) {
+            leaseContactTick = NEVER;
         }
     }
 
@@ -510,6 +578,29 @@ public final class ZabCore implements ProtocolCore {
         return isVoter(self) && meta.joined();
     }
 
+    /**
+     * Whether this member may lead: a participant, or a joined member whose latest configuration removed
+     * it and is not known committed, if the one before counted it. Such a member led when it proposed
+     * its removal and may hold the most recent history, which every other prospective leader would
+     * give up on in discovery; it leads again under the configuration without it, commits it, and steps
+     * down ({@link MembershipChanges#removedSelf}).
+     */
+    boolean mayLead() {
+        if (participant()) {
+            return true;
+        }
+        if (!meta.joined() || configs.currentIndex() <= commitIndex) {
+            return false;
+        }
+        for (long i = configs.currentIndex() - 1; i >= Math.max(1, log.firstIndex()); i--) {
+            LogEntry entry = log.entry(i);
+            if (entry != null && entry.kind() == EntryKind.CONFIG) {
+                return ConfigTracker.decode(entry).isVoter(self);
+            }
+        }
+        return log.latestSnapshot().map(snapshot -> snapshot.membership().isVoter(self)).orElse(false);
+    }
+
     /** Everyone this member talks to while looking: the configuration plus the configured members. */
     SortedSet<String> contacts() {
         TreeSet<String> ids = new TreeSet<>();
@@ -541,6 +632,11 @@ public final class ZabCore implements ProtocolCore {
         if (!state.equals(reported)) {
             reported = state;
             out.stateChanged(state);
+        }
+        RequestOutcome transferred = transfer != null ? transfer.outcome(state) : null;
+        if (transferred != null) {
+            transfer = null; // a leader that was still waiting for its target proposes again
+            out.outcome(transferred);
         }
     }
 
@@ -600,6 +696,7 @@ public final class ZabCore implements ProtocolCore {
     public String toString() {
         return self + "{" + role + " accepted=" + meta.acceptedEpoch() + " current=" + meta.currentEpoch()
                 + " commit=" + commitIndex + " last=" + lastIndex() + " durable=" + durableIndex
-                + (leader != null ? " " + leader : "") + (follower != null ? " " + follower : "") + "}";
+                + (leader != null ? " " + leader : "") + (follower != null ? " " + follower : "")
+                + (transfer != null ? " " + transfer : "") + "}";
     }
 }

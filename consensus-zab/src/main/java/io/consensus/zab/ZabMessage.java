@@ -78,7 +78,8 @@ public sealed interface ZabMessage extends ProtocolMessage {
      *
      * @param round         the sender's election round (logical clock)
      * @param state         what the sender is doing
-     * @param participant   whether the sender votes (a voter that is not an unjoined fresh member)
+     * @param participant   whether the sender votes: when LOOKING, whether {@code vote} is a vote
+     *                      (receivers count it if their configuration makes the sender a voter)
      * @param vote          when LOOKING, the sender's vote; otherwise the leader it follows or is
      * @param acceptedEpoch the sender's accepted epoch
      */
@@ -176,6 +177,19 @@ public sealed interface ZabMessage extends ProtocolMessage {
      *               synchronization and needs NEWLEADER again)
      */
     record PingAck(long epoch, long round, boolean synced) implements ZabMessage {}
+
+    /**
+     * Leadership transfer: the established leader of {@code epoch}, which has stopped proposing and
+     * whose every transaction the receiving follower acknowledged, asks it to lead at once.
+     */
+    record TakeOver(long epoch) implements ZabMessage {}
+
+    /**
+     * Leadership transfer: the sender leads at the request of the leader of {@code epoch}, which gave
+     * up its lease; a member that follows that leader connects to the sender instead, and no member
+     * waits out a lease it granted that leader before acknowledging the sender's new epoch.
+     */
+    record TakingOver(long epoch) implements ZabMessage {}
 
     /**
      * A follower saw a gap or a mismatch, or installed a snapshot: it reports its history so that the

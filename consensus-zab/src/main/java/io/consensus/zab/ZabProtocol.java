@@ -12,25 +12,22 @@ public final class ZabProtocol implements ConsensusProtocol {
     private final ZabFaults faults;
     private final boolean leaseReads;
 
-    /**
-     * The correct protocol; what {@link java.util.ServiceLoader} creates. LEASE reads take the same
-     * quorum round as LINEARIZABLE ones (see {@link #ZabProtocol(ZabFaults, boolean)}).
-     */
+    /** The correct protocol, lease reads on; what {@link java.util.ServiceLoader} creates. */
     public ZabProtocol() {
-        this(ZabFaults.NONE, false);
+        this(ZabFaults.NONE, true);
     }
 
     /** A protocol with deliberate bugs switched on, for tests and the simulation's self-tests only. */
     public ZabProtocol(ZabFaults faults) {
-        this(faults, false);
+        this(faults, true);
     }
 
     /**
      * @param faults     deliberate bugs, {@link ZabFaults#NONE} in production
-     * @param leaseReads serve LEASE reads from a tick-counted lease without a quorum round. Safe only if
-     *                   the runtime's ticks keep pace with its clock: the runtime now hands the core
-     *                   every tick owed after a stall before a read, but the default stays off until
-     *                   a long simulation run with pauses has been recorded for it
+     * @param leaseReads serve {@code LEASE} reads from the leader's tick-counted lease without a quorum
+     *                   round (the default). Safe only because the runtime gives the core every tick
+     *                   owed after a stall (a GC pause) before it judges a read; off, a {@code LEASE}
+     *                   read takes the same quorum round as a {@code LINEARIZABLE} one
      */
     public ZabProtocol(ZabFaults faults, boolean leaseReads) {
         this.faults = Objects.requireNonNull(faults, "faults");
@@ -55,5 +52,10 @@ public final class ZabProtocol implements ConsensusProtocol {
     /** The fault switches in force. */
     public ZabFaults faults() {
         return faults;
+    }
+
+    /** Whether {@code LEASE} reads are served from the lease. */
+    public boolean leaseReads() {
+        return leaseReads;
     }
 }

@@ -82,6 +82,55 @@ class MembershipTest {
         assertThat(cluster.violations).isEmpty();
     }
 
+    /**
+     * The change's transaction reached a and b, but c stepped down before hearing their ACKs: the new
+     * leader commits it with its initial history. A refusal means "not applied" to the caller, so c
+     * must not answer with one; the runtime reports the request as timed out (outcome unknown).
+     */
+    @Test
+    void aLeaderThatStepsDownWithAChangeInFlightDoesNotReportItRefused() {
+        ZabCluster cluster = new ZabCluster(3, 5).start();
+        assertThat(cluster.awaitLeader()).isEqualTo("c");
+        cluster.write("x1");
+        cluster.dropWhere(m -> m.to().equals("c") && m.message() instanceof ZabMessage.Ack);
+        long request = cluster.changeMembership("c", new MembershipChange.AddLearner(Member.local("d")));
+        cluster.deliverAll();
+        cluster.dropWhere(m -> false);
+        cluster.isolate("c");
+        cluster.run(3 * cluster.electionTicks);
+        assertThat(cluster.node("c").isLeader()).isFalse();
+        cluster.heal();
+        cluster.write("after");
+
+        assertThat(cluster.node("a").core.membership().isLearner("d")).as("the change took effect").isTrue();
+        assertThat(cluster.outcomes.get(request)).as("never reported refused").isNull();
+        assertThat(cluster.violations).isEmpty();
+    }
+
+    /**
+     * The shared simulator's seed 1214 of the pause model: d, added empty as a voter, does not count
+     * in the epoch it joins (it may have promised things before its disk was lost); removing a and b
+     * would leave {c, d}, whose quorum needs d, so no leader could ever be established again. A
+     * change needs a quorum of its new configuration among members that count now.
+     */
+    @Test
+    void aChangeWhoseQuorumWouldNeedAMemberThatDoesNotCountYetIsRefused() {
+        ZabCluster cluster = new ZabCluster(3, 6).start();
+        assertThat(cluster.awaitLeader()).isEqualTo("c");
+        cluster.write("x1");
+        cluster.addFreshMember("d");
+        cluster.start("d");
+        assertThat(await(cluster, cluster.changeMembership("c", new MembershipChange.AddVoter(Member.local("d"))))
+                .succeeded()).isTrue();
+        cluster.write("x2");
+        assertThat(await(cluster, cluster.changeMembership("c", new MembershipChange.Remove("a"))).succeeded()).isTrue();
+        RequestOutcome refused = await(cluster, cluster.changeMembership("c", new MembershipChange.Remove("b")));
+        assertThat(refused.failure()).isEqualTo(RejectedException.Reason.INVALID);
+        assertThat(cluster.node("c").core.membership().isVoter("b")).isTrue();
+        cluster.write("still-live");
+        assertThat(cluster.violations).isEmpty();
+    }
+
     @Test
     void invalidChangesAndChangesOnFollowersAreRefused() {
         ZabCluster cluster = new ZabCluster(3, 4).start();

@@ -13,10 +13,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Seeded random runs: messages reordered, dropped and duplicated, members crashing (with torn log
  * tails) and restarting, partitions, drifting clocks, slow fsyncs, snapshots and SNAP transfers,
- * proposals and reads throughout. The harness checks safety at every step (one leader per epoch,
- * delivered sequences are prefixes of each other, reads see every earlier commit); after healing, a
- * new write must reach every member (liveness) and every member must hold the same history. A
- * failure names the seed that reproduces it.
+ * proposals, reads and leadership transfers throughout. The harness checks safety at every step
+ * (one leader per epoch, delivered sequences are prefixes of each other, reads see every earlier
+ * commit); after healing, a new write must reach every member (liveness) and every member must hold
+ * the same history. A failure names the seed that reproduces it.
  */
 class RandomizedSafetyTest {
 
@@ -72,7 +72,7 @@ class RandomizedSafetyTest {
                 + ", coverage " + coverage);
         // The runs must reach the interesting paths, or passing them means little.
         assertThat(coverage).containsKeys("Trunc", "Diff", "Snap", "snapshotInstalled", "Resync", "crash",
-                "readGranted", "leaderEstablished");
+                "readGranted", "leaderEstablished", "TakeOver", "TakingOver", "transferSucceeded");
     }
 
     /** One seeded run; public so that fault tests can check the run notices a bug. */
@@ -159,6 +159,9 @@ class RandomizedSafetyTest {
                     cluster.partition(side);
                 } else if (action < 985) {
                     cluster.heal();
+                } else if (action < 990) {
+                    String target = ids.get(random.nextInt(ids.size()));
+                    cluster.leader().ifPresent(leader -> cluster.transferLeadership(leader.id, target));
                 } else {
                     // A slow peer's queue overflows: the oldest messages are lost.
                     while (cluster.network.size() > 60) {

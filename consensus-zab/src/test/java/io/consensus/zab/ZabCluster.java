@@ -137,6 +137,7 @@ final class ZabCluster {
     final Map<Long, RequestOutcome> outcomes = new HashMap<>();
     final Map<Long, ReadGrant> grants = new HashMap<>();
     private final Map<Long, AskedRead> asked = new HashMap<>();
+    private final Set<Long> transferRequests = new HashSet<>();
     long maxCommitted;
     long steps;
     private long nextRequestId = 1;
@@ -387,6 +388,9 @@ final class ZabCluster {
             }
         }
         for (RequestOutcome outcome : ready.outcomes()) {
+            if (transferRequests.remove(outcome.requestId())) {
+                count(outcome.succeeded() ? "transferSucceeded" : "transferFailed");
+            }
             outcomes.put(outcome.requestId(), outcome);
             asked.remove(outcome.requestId());
         }
@@ -681,12 +685,24 @@ final class ZabCluster {
         return "cmd-" + nextPayload++;
     }
 
+    /** Proposes on the established leader: its id, or null if there is none or it refused (during a transfer). */
+    private String proposeOnLeader(String text) {
+        Optional<Node> leader = leader();
+        return leader.isPresent() && propose(leader.get().id, text) ? leader.get().id : null;
+    }
+
     /** Proposes on the leader and waits until every running member it can reach delivered it. */
     long write(String text) {
-        String leader = awaitLeader();
-        if (!propose(leader, text)) {
-            throw new AssertionError(leader + " refused a proposal: " + describe());
+        String accepted = proposeOnLeader(text);
+        for (int ticks = 0; accepted == null; ticks++) {
+            if (ticks > 40 * electionTicks) {
+                throw new AssertionError("no leader accepted " + text + " within " + ticks + " ticks\n" + describe());
+            }
+            deliverAll();
+            tickAll();
+            accepted = proposeOnLeader(text);
         }
+        String leader = accepted;
         long index = node(leader).log.lastIndex();
         runUntil(() -> nodes.values().stream().filter(n -> n.up && !isCut(leader, n.id)).allMatch(n -> n.appliedIndex >= index),
                 40 * electionTicks, "transaction " + index + " delivered on every member the leader reaches");
@@ -706,6 +722,15 @@ final class ZabCluster {
         long requestId = nextRequestId++;
         Node node = node(id);
         node.core.changeMembership(requestId, change);
+        drain(node);
+        return requestId;
+    }
+
+    long transferLeadership(String id, String target) {
+        long requestId = nextRequestId++;
+        transferRequests.add(requestId);
+        Node node = node(id);
+        node.core.transferLeadership(requestId, target);
         drain(node);
         return requestId;
     }

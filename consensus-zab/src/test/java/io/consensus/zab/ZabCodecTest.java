@@ -22,6 +22,8 @@ import io.consensus.zab.ZabMessage.PingAck;
 import io.consensus.zab.ZabMessage.Proposal;
 import io.consensus.zab.ZabMessage.Resync;
 import io.consensus.zab.ZabMessage.Snap;
+import io.consensus.zab.ZabMessage.TakeOver;
+import io.consensus.zab.ZabMessage.TakingOver;
 import io.consensus.zab.ZabMessage.Trunc;
 import io.consensus.zab.ZabMessage.UpToDate;
 import io.consensus.zab.ZabMessage.Vote;
@@ -50,7 +52,7 @@ class ZabCodecTest {
                 new Proposal(6, 7, 3, entries, 5), new Proposal(6, 12, 4, List.of(), 12),
                 new NewLeader(6, 26), new Ack(6, 30, true), new Ack(6, 3, false),
                 new UpToDate(6, 26), new Commit(6, 31), new Ping(6, 31, 99), new PingAck(6, 99, true),
-                new Resync(6, HISTORY));
+                new Resync(6, HISTORY), new TakeOver(6), new TakingOver(6));
     }
 
     @Test

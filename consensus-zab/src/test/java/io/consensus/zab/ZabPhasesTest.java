@@ -50,7 +50,11 @@ class ZabPhasesTest {
 
         Probe(String self, boolean fresh) {
             List<Member> members = List.of(Member.local("a"), Member.local("b"), Member.local("c"));
-            ConsensusConfig config = ConsensusConfig.builder().memberId(self).members(members).protocol("zab")
+            List<Member> configured = new ArrayList<>(members); // the bootstrap voters, and self
+            if (!members.contains(Member.local(self))) {
+                configured.add(Member.local(self));
+            }
+            ConsensusConfig config = ConsensusConfig.builder().memberId(self).members(configured).protocol("zab")
                     .storage(ConsensusConfig.StorageKind.MEMORY_UNSAFE).tick(Duration.ofMillis(1))
                     .electionTimeout(Duration.ofMillis(10)).heartbeatInterval(Duration.ofMillis(2)).build();
             log = storage.open(new GroupIdentity("cluster", "g", "zab", self));
@@ -166,6 +170,27 @@ class ZabPhasesTest {
         List<Ready> readies = a.receive("b", new NewEpoch(4));
         assertThat(sentAfterPersist(readies, "b")).noneMatch(m -> m instanceof AckEpoch);
         assertThat(a.core.role()).isEqualTo(ZabCore.ZabRole.LOOKING);
+    }
+
+    /**
+     * A leader counts a member's answers to its rounds by the leader's configuration, which may already
+     * make a learner a voter that the learner's own log does not yet show: so every member, voting or
+     * not, waits out the lease it granted before it acknowledges another epoch.
+     */
+    @Test
+    void discoveryEvenAMemberThatDoesNotVoteWaitsOutItsLeaseBeforeAcknowledgingANewEpoch() {
+        Probe a = new Probe("a", true); // fresh: it follows, but does not vote
+        a.receive("c", leading("c", 0));
+        a.receive("c", new NewEpoch(1));
+        a.sync();
+        List<Ready> early = a.receive("c", new NewEpoch(2)); // c leads again, in a newer epoch
+        assertThat(sentAfterPersist(early, "c")).noneMatch(m -> m instanceof AckEpoch);
+        a.tick(a.core.electionTicks - 1);
+        List<Ready> stillEarly = a.receive("c", new NewEpoch(2)); // repeated, as the leader does
+        assertThat(sentAfterPersist(stillEarly, "c")).noneMatch(m -> m instanceof AckEpoch);
+        a.tick(1);
+        List<Ready> later = a.receive("c", new NewEpoch(2));
+        assertThat(sentAfterPersist(later, "c")).anyMatch(m -> m instanceof AckEpoch ack && ack.epoch() == 2);
     }
 
     @Test
@@ -338,6 +363,82 @@ class ZabPhasesTest {
         Resync resync = (Resync) sent(after, "c").get(0);
         assertThat(resync.history().baseIndex()).isEqualTo(10);
         assertThat(a.core.lastIndex()).isEqualTo(10);
+    }
+
+    @Test
+    void transferAFollowerOfTheHandingOverLeaderJoinsTheSuccessorAndAcknowledgesAtOnce() {
+        Probe a = followerInSync(1); // it just heard from c: a lease it granted c holds
+        List<Ready> joined = a.receive("b", new ZabMessage.TakingOver(1));
+        assertThat(sent(joined, "b")).anyMatch(m -> m instanceof FollowerInfo);
+        List<Ready> readies = a.receive("b", new NewEpoch(2));
+        assertThat(sentAfterPersist(readies, "b")).anyMatch(m -> m instanceof AckEpoch ack && ack.epoch() == 2);
+    }
+
+    @Test
+    void transferATakingOverFromAnotherEpochChangesNothing() {
+        Probe a = followerInSync(2);
+        List<Ready> readies = a.receive("b", new ZabMessage.TakingOver(1));
+        assertThat(sent(readies, "b")).isEmpty();
+        assertThat(a.core.state().era()).isEqualTo(2);
+        assertThat(a.core.role()).isEqualTo(ZabCore.ZabRole.FOLLOWING);
+        assertThat(a.core.leaseWaitPending()).as("the lease granted to c's epoch 2 still holds").isTrue();
+    }
+
+    /**
+     * The shared simulator's seed 213 with reconfiguration: a member that missed a reconfiguration
+     * ignored the votes of members it did not know as voters, kept voting for its own stale history,
+     * and no quorum ever agreed. A better vote is adopted from any participant.
+     */
+    @Test
+    void electionABetterVoteIsAdoptedFromAParticipantOurConfigurationDoesNotCount() {
+        Probe a = new Probe("a", false);
+        List<Ready> readies = a.receive("d", new Notification(1, PeerState.LOOKING, true, new Vote("d", 5, 5, 90), 5));
+        assertThat(sent(readies, "b")).anyMatch(m -> m instanceof Notification n && n.vote().leader().equals("d"));
+    }
+
+    /**
+     * The shared simulator's seeds 667 and 138 with reconfiguration: a member promoted to voter by a
+     * configuration it has not received yet thought it did not vote, and the leader-to-be, whose
+     * configuration counts it, never had a quorum. d (not a voter of its own bootstrap configuration,
+     * but brought up to date once) backs the best vote it hears; each receiver counts it or not by
+     * its own configuration. It never proposes itself.
+     */
+    @Test
+    void electionAMemberItsOwnConfigurationDoesNotCountBacksTheBestVote() {
+        Probe d = new Probe("d", false);
+        assertThat(d.core.participant()).isFalse();
+        assertThat(sent(d.readies, "a")).allMatch(m -> !(m instanceof Notification n) || !n.participant());
+        List<Ready> readies = d.receive("a", new Notification(1, PeerState.LOOKING, true, new Vote("a", 3, 3, 9), 3));
+        assertThat(sent(readies, "b")).anyMatch(m -> m instanceof Notification n && n.participant()
+                && n.vote().leader().equals("a"));
+    }
+
+    /** Seed 2244 of the pause model: such a member, alone in a later round, was ignored by everyone. */
+    @Test
+    void electionAMemberWithoutAVoteJoinsTheRoundOfTheVoteItBacks() {
+        Probe d = new Probe("d", false); // in round 1, without a vote
+        List<Ready> readies = d.receive("a", new Notification(0, PeerState.LOOKING, true, new Vote("a", 3, 3, 9), 3));
+        assertThat(sent(readies, "b")).anyMatch(m -> m instanceof Notification n && n.participant() && n.round() == 0
+                && n.vote().leader().equals("a"));
+    }
+
+    /**
+     * The shared simulator's seed 18723: a leader appended its own removal and lost leadership before
+     * anyone else stored it. Its history is the most recent, so any other prospective leader gives up
+     * in discovery; it must be able to lead, commit its removal, and step down.
+     */
+    @Test
+    void electionAMemberWhoseUncommittedConfigurationRemovedItMayStillLead() {
+        Probe a = followerInSync(1);
+        Membership withoutA = Membership.ofVoters(new TreeSet<>(List.of(Member.local("b"), Member.local("c"))));
+        a.receive("c", new Diff(1, 1, 0));
+        a.receive("c", new Proposal(1, 1, 0, List.of(new LogEntry(2, 1, EntryKind.CONFIG,
+                io.consensus.core.protocol.MembershipCodec.encode(withoutA))), 0));
+        a.sync();
+        assertThat(a.core.participant()).isFalse();
+        List<Ready> readies = a.tick(a.core.electionTicks); // c is gone: a looks for a leader
+        assertThat(sent(readies, "b")).anyMatch(m -> m instanceof Notification n && n.state() == PeerState.LOOKING
+                && n.participant() && n.vote().leader().equals("a"));
     }
 
     @Test

@@ -18,6 +18,7 @@ class ZabProtocolTest {
                                 .collect(Collectors.toList())));
         assertThat(zab).isInstanceOf(ZabProtocol.class);
         assertThat(((ZabProtocol) zab).faults()).isEqualTo(ZabFaults.NONE);
+        assertThat(((ZabProtocol) zab).leaseReads()).as("lease reads are on by default").isTrue();
         assertThat(zab.codec()).isSameAs(ZabCodec.INSTANCE);
     }
 
