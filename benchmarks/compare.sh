@@ -12,7 +12,8 @@
 #
 # Environment: REPEAT [3] (peer-harness repeats), SYSTEMS [ours and the three peers], CONCURRENCY
 # [1 32 256], NOSYNC_C [256], EXTRA_SETS [extra,scale] (our own generator; empty: skip),
-# EXTRA_REPEAT [1], PEERS_DIR [../shared/peers], SKIP_BUILD=1 (use the jars already built).
+# EXTRA_REPEAT [1], PEERS_DIR [../shared/peers], SKIP_BUILD=1 (use this project's jars already
+# built), and the harness's own knobs (WARMUP_S, MEASURE_S, ...: see ../shared/peers/run.sh).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 peers="${PEERS_DIR:-$root/../shared/peers}"
@@ -38,7 +39,8 @@ cp -r "$root/benchmarks/peers-adapter" "$work/adapter-consensus"
 sed -i 's#<module>adapter-zookeeper</module>#&\n    <module>adapter-consensus</module>#' "$work/pom.xml"
 sed -i 's#^declare -A ADAPTERS=(#&\n  [consensus-raft]="adapter-consensus peers.consensus.RaftSystem"\n  [consensus-paxos]="adapter-consensus peers.consensus.PaxosSystem"\n  [consensus-zab]="adapter-consensus peers.consensus.ZabSystem"#' "$work/run.sh"
 
-(cd "$work" && SYSTEMS="$SYSTEMS" REPEAT="$REPEAT" ./run.sh)
+# run.sh must build the harness and our adapter in the scratch copy, whatever SKIP_BUILD says for us.
+(cd "$work" && SKIP_BUILD=0 SYSTEMS="$SYSTEMS" REPEAT="$REPEAT" ./run.sh)
 
 stamp="$(date -u +%Y-%m-%dT%H-%M-%SZ)"
 mkdir -p benchmarks/results
@@ -47,7 +49,8 @@ cp "$(ls -t "$work"/results/*.jsonl | head -1)" "$peer_results"
 files=("$peer_results")
 if [[ -n "$EXTRA_SETS" ]]; then
   extra_results="benchmarks/results/$stamp-extra.jsonl"
-  java -jar benchmarks/target/benchmarks.jar suite --sets "$EXTRA_SETS" --repeat "$EXTRA_REPEAT" --out "$extra_results"
+  java -jar benchmarks/target/benchmarks.jar suite --sets "$EXTRA_SETS" --repeat "$EXTRA_REPEAT" --out "$extra_results" \
+    --warmup-s "${WARMUP_S:-5}" --measure-s "${MEASURE_S:-15}"
   files+=("$extra_results")
 fi
 
