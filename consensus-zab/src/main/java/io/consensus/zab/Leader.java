@@ -264,6 +264,18 @@ final class Leader {
         return ids;
     }
 
+    /** This member and every synchronized peer that votes in {@code membership}, counting or not yet. */
+    Set<String> synchronizedNow(Membership membership) {
+        Set<String> ids = new TreeSet<>();
+        ids.add(core.self);
+        for (Peer peer : peers.values()) {
+            if (peer.phase == Peer.Phase.SYNCED && membership.isVoter(peer.id)) {
+                ids.add(peer.id);
+            }
+        }
+        return ids;
+    }
+
     /** This member and the counting peers at {@code phase} or later. */
     private Set<String> counting(Peer.Phase phase) {
         Set<String> ids = new TreeSet<>();

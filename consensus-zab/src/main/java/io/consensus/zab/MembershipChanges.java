@@ -57,6 +57,15 @@ final class MembershipChanges {
             core.out.outcome(RequestOutcome.ok(requestId));
             return;
         }
+        if (!Quorum.isQuorum(next, leader.countingNow(next)) && Quorum.isQuorum(next, leader.synchronizedNow(next))) {
+            // Only members brought up to date in this epoch are missing, and they count from the next
+            // epoch on: without one, promoting a new member of a healthy group would wait for a failure.
+            // Start it now; the change was not appended, so the caller may simply retry.
+            fail(requestId, Reason.NO_LEADER, "members brought up to date in epoch " + leader.epoch
+                    + " count only from the next epoch; " + core.self + " is starting it, retry the change");
+            core.lookForLeader("a membership change waits for members that count only from the next epoch");
+            return;
+        }
         if (!Quorum.isQuorum(next, leader.countingNow(next))) {
             // The transaction governs from the moment it is appended: without such a quorum it could not
             // commit, and a member that does not count yet (added empty, joined in this epoch) might
