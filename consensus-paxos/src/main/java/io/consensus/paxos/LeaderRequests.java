@@ -99,6 +99,15 @@ final class LeaderRequests {
             }
             voters.removeIf(m -> m.id().equals(c.memberId()));
             learners.removeIf(m -> m.id().equals(c.memberId()));
+        } else if (change instanceof MembershipChange.ChangeAddress c) {
+            TreeSet<Member> holder = current.isVoter(c.member().id()) ? voters
+                    : current.isLearner(c.member().id()) ? learners : null;
+            if (holder == null) {
+                fail(requestId, Reason.INVALID, c.member().id() + " is not a member");
+                return;
+            }
+            holder.removeIf(m -> m.id().equals(c.member().id()));
+            holder.add(c.member());
         } else {
             fail(requestId, Reason.INVALID, "unknown change " + change);
             return;

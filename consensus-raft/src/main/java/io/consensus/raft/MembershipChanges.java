@@ -48,7 +48,9 @@ final class MembershipChanges {
             fail(id, Reason.INVALID, error);
             return;
         }
-        if (ids(voters).equals(ids(current.voters())) && ids(learners).equals(ids(current.learners()))) {
+        // Compared member by member, addresses included (sets compare ids only): a move is a change.
+        if (java.util.List.copyOf(voters).equals(java.util.List.copyOf(current.voters()))
+                && java.util.List.copyOf(learners).equals(java.util.List.copyOf(current.learners()))) {
             core.out.outcome(RequestOutcome.ok(id)); // already so
             return;
         }
@@ -96,6 +98,17 @@ final class MembershipChanges {
             removeId(voters, id);
             if (voters.isEmpty()) {
                 return "removing " + id + " would leave no voter";
+            }
+        } else if (change instanceof MembershipChange.ChangeAddress move) {
+            String id = move.member().id();
+            if (current.isVoter(id)) {
+                removeId(voters, id);
+                voters.add(move.member());
+            } else if (current.isLearner(id)) {
+                removeId(learners, id);
+                learners.add(move.member());
+            } else {
+                return id + " is not a member";
             }
         } else {
             return "unknown change " + change;

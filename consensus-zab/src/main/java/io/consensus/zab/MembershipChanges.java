@@ -53,7 +53,8 @@ final class MembershipChanges {
             fail(requestId, Reason.INVALID, e.getMessage());
             return;
         }
-        if (next.equals(current)) {
+        // Sets of members compare ids only: an address change is a change although they are equal.
+        if (next.equals(current) && !(change instanceof MembershipChange.ChangeAddress)) {
             core.out.outcome(RequestOutcome.ok(requestId));
             return;
         }
@@ -111,6 +112,14 @@ final class MembershipChanges {
             if (voters.isEmpty()) {
                 throw new IllegalArgumentException("removing " + c.memberId() + " would leave no voter");
             }
+        } else if (change instanceof MembershipChange.ChangeAddress c) {
+            SortedSet<Member> holder = current.isVoter(c.member().id()) ? voters
+                    : current.isLearner(c.member().id()) ? learners : null;
+            if (holder == null) {
+                throw new IllegalArgumentException(c.member().id() + " is not a member");
+            }
+            holder.removeIf(m -> m.id().equals(c.member().id()));
+            holder.add(c.member());
         } else {
             throw new IllegalArgumentException("unknown membership change " + change);
         }

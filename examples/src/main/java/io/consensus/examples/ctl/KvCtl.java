@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "ctl", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Operate a replicated-kv cluster.",
         subcommands = {KvCtl.Put.class, KvCtl.Get.class, KvCtl.Cas.class, KvCtl.Delete.class, KvCtl.Status.class,
-                KvCtl.AddMember.class, KvCtl.RemoveMember.class, KvCtl.TransferLeader.class, KvCtl.TakeBackup.class,
+                KvCtl.AddMember.class, KvCtl.RemoveMember.class, KvCtl.ChangeAddress.class, KvCtl.TransferLeader.class, KvCtl.TakeBackup.class,
                 KvCtl.VerifyBackup.class, KvCtl.Restore.class, KvCtl.ForceNewCluster.class})
 public final class KvCtl {
 
@@ -237,6 +237,27 @@ public final class KvCtl {
                 return ctl.failed(response);
             }
             ctl.out().println("removed " + id);
+            return 0;
+        }
+    }
+
+    @Command(name = "change-address", description = "Move a member to a new transport address, keeping its id, role and data. "
+            + "Then restart it there with its address changed in its own configuration; until then it counts as down.")
+    static final class ChangeAddress implements Callable<Integer> {
+        @ParentCommand KvCtl ctl;
+        @Parameters(index = "0", paramLabel = "id@host:port", description = "the member's id and its new transport address")
+        String member;
+
+        @Override
+        public Integer call() throws IOException {
+            io.consensus.api.Member parsed = io.consensus.api.Member.parse(member);
+            KvClient.Response response = ctl.client().leader("PUT", "/admin/members/" + encode(parsed.id())
+                    + "/address?address=" + encode(parsed.host() + ":" + parsed.port()));
+            if (response.status() != 200) {
+                return ctl.failed(response);
+            }
+            ctl.out().println(parsed.id() + " is now at " + parsed.host() + ":" + parsed.port()
+                    + "; restart it there with the same data directory");
             return 0;
         }
     }

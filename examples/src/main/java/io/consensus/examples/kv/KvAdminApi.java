@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import io.consensus.api.Backup;
 import io.consensus.api.ConsensusGroup;
 import io.consensus.api.Member;
+import io.consensus.api.MembershipChange;
 import io.consensus.api.RejectedException;
 import io.consensus.api.TimeoutException;
 import java.io.IOException;
@@ -23,6 +24,7 @@ import java.util.concurrent.ExecutionException;
  * <ul>
  *   <li>{@code PUT /admin/members/{id}?address=host:port&role=learner|voter}: add a member</li>
  *   <li>{@code POST /admin/members/{id}/promote}: make a caught-up learner a voter</li>
+ *   <li>{@code PUT /admin/members/{id}/address?address=host:port}: move a member to a new address</li>
  *   <li>{@code DELETE /admin/members/{id}}: remove a member</li>
  *   <li>{@code POST /admin/transfer-leader/{id}}: hand leadership over</li>
  *   <li>{@code GET /admin/backup}: a backup of this member's applied state, streamed</li>
@@ -55,6 +57,10 @@ final class KvAdminApi {
             } else if (path.startsWith(MEMBERS) && path.endsWith("/promote") && method.equals("POST")) {
                 String id = decode(path.substring(MEMBERS.length(), path.length() - "/promote".length()));
                 onLeader(exchange, () -> group.promote(id));
+            } else if (path.startsWith(MEMBERS) && path.endsWith("/address") && method.equals("PUT")) {
+                String id = decode(path.substring(MEMBERS.length(), path.length() - "/address".length()));
+                Member moved = Member.parse(id + "@" + requiredAddress(exchange));
+                onLeader(exchange, () -> group.changeMembership(new MembershipChange.ChangeAddress(moved)));
             } else if (path.startsWith(MEMBERS) && method.equals("DELETE")) {
                 String id = decode(path.substring(MEMBERS.length()));
                 onLeader(exchange, () -> group.removeMember(id));
@@ -70,13 +76,17 @@ final class KvAdminApi {
         }
     }
 
-    private void addMember(HttpExchange exchange, String id) throws IOException {
-        Map<String, String> query = KvHttpApi.parseQuery(exchange.getRequestURI().getRawQuery());
-        String address = query.get("address");
+    private static String requiredAddress(HttpExchange exchange) {
+        String address = KvHttpApi.parseQuery(exchange.getRequestURI().getRawQuery()).get("address");
         if (address == null) {
             throw new IllegalArgumentException("address=host:port is required");
         }
-        Member member = Member.parse(id + "@" + address);
+        return address;
+    }
+
+    private void addMember(HttpExchange exchange, String id) throws IOException {
+        Map<String, String> query = KvHttpApi.parseQuery(exchange.getRequestURI().getRawQuery());
+        Member member = Member.parse(id + "@" + requiredAddress(exchange));
         String role = query.getOrDefault("role", "learner");
         switch (role) {
             case "learner" -> onLeader(exchange, () -> group.addLearner(member));
