@@ -201,13 +201,23 @@ final class FileSnapshotStore implements SnapshotStore {
                     channel.force(true); // fsync here: the data and header are durable before the name exists
                 }
                 channel.close();
-                Path path = dir.resolve(String.format("snapshot-%020d.snap", seq));
-                io.move(tmp, path);
-                if (forces) {
-                    io.forceDirectory(dir); // fsync here before install() returns: the new name survives a crash
+                synchronized (FileSnapshotStore.this) {
+                    Installed current = latest;
+                    if (current != null && current.file().meta().index() > header.meta().index()) {
+                        // A snapshot received from the leader while this one was written covers it;
+                        // installing this one would make it the latest and prune the newer one.
+                        io.delete(tmp);
+                        done = true;
+                        return;
+                    }
+                    Path path = dir.resolve(String.format("snapshot-%020d.snap", seq));
+                    io.move(tmp, path);
+                    if (forces) {
+                        io.forceDirectory(dir); // fsync here before install() returns: the new name survives a crash
+                    }
+                    done = true;
+                    installed(new Installed(seq, path, complete));
                 }
-                done = true;
-                installed(new Installed(seq, path, complete));
             } finally {
                 if (!done) {
                     discard();

@@ -123,7 +123,9 @@ public final class CrashWorkload {
                 writer.output().write(("snapshot " + upTo).getBytes());
                 writer.install();
             }
-            snapshots.put(group, meta);
+            // A crash can lose the compaction after a snapshot, so upTo may be below the installed
+            // snapshot; the store then keeps the newer one (the latest never moves back).
+            snapshots.merge(group, meta, (installed, offered) -> offered.index() >= installed.index() ? offered : installed);
             log.compactUpTo(upTo);
             ops.add(new Op(group, 'c', upTo, null));
         } else {

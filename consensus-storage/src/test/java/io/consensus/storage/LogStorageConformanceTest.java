@@ -309,6 +309,26 @@ public abstract class LogStorageConformanceTest {
         assertThat(log.metadata()).containsExactly(4);
     }
 
+    /**
+     * A member writing its own snapshot while one received from the leader is installed (the
+     * simulator's Paxos seed 714: the own, older one became the latest, pruned the received one, and
+     * restoring the received one then failed, halting the member): the latest never moves back.
+     */
+    @Test
+    void aSnapshotOlderThanTheInstalledOneIsDiscardedAndTheNewerOneKept() throws Exception {
+        LogStorage log = storage.open(A);
+        SnapshotMeta own = new SnapshotMeta(100, 1, 99, Membership.ofVoters(Set.of(Member.local("m1"))));
+        try (SnapshotStore.Writer writer = log.snapshots().begin(own)) {
+            writer.output().write("own".getBytes(StandardCharsets.UTF_8));
+            SnapshotMeta received = install(log, 257, 2, "received");
+            writer.install();
+            assertThat(log.latestSnapshot()).contains(received);
+            assertThat(read(log, received)).isEqualTo("received");
+        }
+        storage = restart(storage);
+        assertThat(storage.open(A).latestSnapshot().orElseThrow().index()).isEqualTo(257);
+    }
+
     @Test
     void aSnapshotIsInvisibleUntilInstalledAndDurableOnceInstalled() throws Exception {
         LogStorage log = storage.open(A);

@@ -28,7 +28,9 @@ public interface SnapshotStore {
 
         /**
          * Checks, forces and atomically installs the snapshot, then prunes older ones. Once it
-         * returns, {@link SnapshotStore#latest()} reports it, also after a crash.
+         * returns, {@link SnapshotStore#latest()} reports it, also after a crash. If a snapshot at a
+         * higher index was installed meanwhile (one received from the leader while a member wrote
+         * its own), this one is discarded instead: the latest snapshot never moves backwards.
          */
         void install() throws IOException;
 

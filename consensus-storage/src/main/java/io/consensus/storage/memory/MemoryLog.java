@@ -176,6 +176,9 @@ final class MemoryLog implements LogStorage, SnapshotStore {
                         throw new IllegalStateException("snapshot " + meta + " was already installed or discarded");
                     }
                     finished = true;
+                    if (state.snapshot != null && state.snapshot.meta().index() > meta.index()) {
+                        return; // a newer snapshot (received while this one was written) covers it
+                    }
                     LogState.Snapshot snapshot = new LogState.Snapshot(meta, bytes.toByteArray());
                     node.installed(state.identity.groupId(), snapshot);
                     state.snapshot = snapshot;
