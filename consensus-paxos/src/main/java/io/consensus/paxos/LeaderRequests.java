@@ -6,6 +6,7 @@ import io.consensus.api.MembershipChange;
 import io.consensus.api.RejectedException.Reason;
 import io.consensus.api.spi.EntryKind;
 import io.consensus.api.spi.RequestOutcome;
+import io.consensus.core.protocol.MemberSets;
 import io.consensus.core.protocol.MembershipCodec;
 import io.consensus.paxos.PaxosMessage.TimeoutNow;
 import java.util.SortedSet;
@@ -100,14 +101,10 @@ final class LeaderRequests {
             voters.removeIf(m -> m.id().equals(c.memberId()));
             learners.removeIf(m -> m.id().equals(c.memberId()));
         } else if (change instanceof MembershipChange.ChangeAddress c) {
-            TreeSet<Member> holder = current.isVoter(c.member().id()) ? voters
-                    : current.isLearner(c.member().id()) ? learners : null;
-            if (holder == null) {
+            if (!MemberSets.move(voters, learners, c.member())) {
                 fail(requestId, Reason.INVALID, c.member().id() + " is not a member");
                 return;
             }
-            holder.removeIf(m -> m.id().equals(c.member().id()));
-            holder.add(c.member());
         } else {
             fail(requestId, Reason.INVALID, "unknown change " + change);
             return;

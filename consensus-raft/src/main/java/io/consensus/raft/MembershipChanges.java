@@ -6,6 +6,7 @@ import io.consensus.api.MembershipChange;
 import io.consensus.api.RejectedException.Reason;
 import io.consensus.api.spi.EntryKind;
 import io.consensus.api.spi.RequestOutcome;
+import io.consensus.core.protocol.MemberSets;
 import io.consensus.core.protocol.MembershipCodec;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -100,15 +101,8 @@ final class MembershipChanges {
                 return "removing " + id + " would leave no voter";
             }
         } else if (change instanceof MembershipChange.ChangeAddress move) {
-            String id = move.member().id();
-            if (current.isVoter(id)) {
-                removeId(voters, id);
-                voters.add(move.member());
-            } else if (current.isLearner(id)) {
-                removeId(learners, id);
-                learners.add(move.member());
-            } else {
-                return id + " is not a member";
+            if (!MemberSets.move(voters, learners, move.member())) {
+                return move.member().id() + " is not a member";
             }
         } else {
             return "unknown change " + change;

@@ -6,6 +6,7 @@ import io.consensus.api.MembershipChange;
 import io.consensus.api.RejectedException.Reason;
 import io.consensus.api.spi.EntryKind;
 import io.consensus.api.spi.RequestOutcome;
+import io.consensus.core.protocol.MemberSets;
 import io.consensus.core.protocol.MembershipCodec;
 import io.consensus.core.protocol.Quorum;
 import java.util.Optional;
@@ -113,13 +114,9 @@ final class MembershipChanges {
                 throw new IllegalArgumentException("removing " + c.memberId() + " would leave no voter");
             }
         } else if (change instanceof MembershipChange.ChangeAddress c) {
-            SortedSet<Member> holder = current.isVoter(c.member().id()) ? voters
-                    : current.isLearner(c.member().id()) ? learners : null;
-            if (holder == null) {
+            if (!MemberSets.move(voters, learners, c.member())) {
                 throw new IllegalArgumentException(c.member().id() + " is not a member");
             }
-            holder.removeIf(m -> m.id().equals(c.member().id()));
-            holder.add(c.member());
         } else {
             throw new IllegalArgumentException("unknown membership change " + change);
         }
