@@ -64,16 +64,24 @@ public final class FileNodeStorage implements NodeStorage {
      * @throws StorageException if the directory is in use, damaged, or of another cluster or version
      */
     public static FileNodeStorage open(Path dataDir, String clusterId, SyncMode syncMode, long segmentBytes) {
-        return open(dataDir, clusterId, syncMode, segmentBytes, FileIo.DEFAULT);
+        return open(dataDir, clusterId, syncMode, segmentBytes, FileIo.DEFAULT, WriteAheadLog.PREALLOCATE_AHEAD_BYTES);
     }
 
+    /** For tests: no preallocation, so a test's I/O sees only the log's own writes. */
     static FileNodeStorage open(Path dataDir, String clusterId, SyncMode syncMode, long segmentBytes, FileIo io) {
+        return open(dataDir, clusterId, syncMode, segmentBytes, io, 0);
+    }
+
+    /** @param preallocateBytes how far ahead of the log's end the active segment is kept zero-filled; 0 never */
+    static FileNodeStorage open(Path dataDir, String clusterId, SyncMode syncMode, long segmentBytes, FileIo io,
+                                long preallocateBytes) {
         if (segmentBytes < MIN_SEGMENT_BYTES || segmentBytes > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("segment size must be in [" + MIN_SEGMENT_BYTES + ", "
                     + Integer.MAX_VALUE + "], was " + segmentBytes);
         }
         boolean forces = syncMode == SyncMode.FSYNC;
-        WriteAheadLog wal = WriteAheadLog.open(dataDir.resolve("log"), clusterId, segmentBytes, forces, io);
+        WriteAheadLog wal = WriteAheadLog.open(dataDir.resolve("log"), clusterId, segmentBytes, forces, io,
+                forces ? preallocateBytes : 0);
         return new FileNodeStorage(wal, dataDir.resolve("snapshots"), io);
     }
 

@@ -19,6 +19,12 @@ import java.util.zip.CRC32C;
  * made the segment durable) at the start of the first batch after each force, and at close. A bad
  * frame below the offset any later marker vouches for was durable, so it is corruption and open fails;
  * otherwise it is a torn tail and recovery truncates it.
+ *
+ * <p><b>Zeros.</b> The log keeps the newest segment zero-filled ahead of its end (preallocation), so
+ * there the records end where a record length of zero starts a run of zeros to the end of the file:
+ * space never written, neither torn nor corrupt. A zero length followed by anything else is judged as
+ * any bad frame. Older segments were cut to their records before their successor was created, so a
+ * zero in them is corruption like any bad frame.
  */
 final class SegmentScanner {
 
@@ -78,6 +84,9 @@ final class SegmentScanner {
             } else {
                 int at = load(pos, Frame.HEADER_BYTES);
                 int length = Frame.length(window, at);
+                if (length == 0 && last && zerosFrom(pos)) {
+                    return new Result(pos, null); // preallocated space: the records end here
+                }
                 if (length < Frame.MIN_LENGTH) {
                     problem = "invalid record length " + length;
                 } else if (8L + length > available) {
@@ -109,6 +118,21 @@ final class SegmentScanner {
                     + " segment was forced up to offset " + durable + ", so this is corruption, not a torn write");
         }
         return new Result(pos, problem);
+    }
+
+    /** Whether every byte from {@code from} to the end of the file is zero. */
+    private boolean zerosFrom(long from) throws IOException {
+        for (long q = from; q < size; ) {
+            int n = (int) Math.min(WINDOW_BYTES, size - q);
+            int base = load(q, n);
+            for (int i = base; i < base + n; i++) {
+                if (window[i] != 0) {
+                    return false;
+                }
+            }
+            q += n;
+        }
+        return true;
     }
 
     /** The highest durable offset any valid SYNCED marker at or after {@code from} vouches for; 0 if none. */

@@ -17,6 +17,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
@@ -44,6 +47,14 @@ import org.slf4j.LoggerFactory;
  * only once a force has made durable the records that killed them and the active segment's checkpoint,
  * and each deletion is forced before the next, so a crash always leaves a contiguous run of segments.
  *
+ * <p><b>Preallocation.</b> A background thread keeps the active segment zero-filled (and forced) up to
+ * {@link #PREALLOCATE_AHEAD_BYTES} beyond the log's end, so a sync overwrites blocks the file already
+ * has: the file system then forces data only, not a journal commit for the file's growth, which
+ * halves {@code fdatasync} on ext4 (the peer harness measures 92 against 184 us on the project's
+ * machine) and it is on the path of every acknowledgement. Zeros after the last record of the newest
+ * segment are unwritten space, not a torn tail; a segment is cut to its records before its successor
+ * is created, so only the newest ever has them.
+ *
  * <p><b>Torn tails.</b> The first batch after each completed force starts with a SYNCED record naming
  * the offset that force covered, and a clean close ends with one; recovery uses them to tell a torn
  * tail from corruption (see {@link SegmentScanner}).
@@ -58,6 +69,11 @@ final class WriteAheadLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WriteAheadLog.class);
     private static final int BUFFER_BYTES = 1 << 20;
     private static final byte[] EMPTY = new byte[0];
+    /** How far ahead of the end the active segment is kept zero-filled, by default. */
+    static final long PREALLOCATE_AHEAD_BYTES = 4L << 20;
+    /** Zeros are written in pieces this large, the lock held for one piece at a time. */
+    private static final int PREALLOCATE_PIECE_BYTES = 256 << 10;
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(PREALLOCATE_PIECE_BYTES).asReadOnlyBuffer();
 
     private final Path dir;
     private final FileIo io;
@@ -66,6 +82,9 @@ final class WriteAheadLog implements AutoCloseable {
     private final boolean forces;
     private final FileChannel lockFile;
     private final List<String> repairs;
+    /** Zero-fills ahead of the end; null when {@link #preallocateBytes} is 0. */
+    private final ExecutorService preallocator;
+    private final long preallocateBytes;
 
     /** Guards all fields below, the segments' live counts and every group's state. */
     private final Object lock = new Object();
@@ -80,6 +99,11 @@ final class WriteAheadLog implements AutoCloseable {
     private Segment active;
     /** Where the next frame goes in the active segment (the buffer, empty between mutations, fills from here). */
     private long position;
+    /** The active segment's file holds records or zeros up to here (at least {@link #position}). */
+    private long allocatedEnd;
+    /** A zero-fill is queued or running. */
+    private boolean preallocating;
+    private boolean preallocationStopped;
     /** The last (segment, offset) a completed force covered, packed by {@link #point}. */
     private long durable;
     /** The offset the last SYNCED marker in the active segment vouched for. */
@@ -95,7 +119,7 @@ final class WriteAheadLog implements AutoCloseable {
     private boolean closed;
 
     private WriteAheadLog(Path dir, FileIo io, String clusterId, long segmentBytes, boolean forces,
-                          FileChannel lockFile, LogRecovery.Recovered recovered) {
+                          long preallocateBytes, FileChannel lockFile, LogRecovery.Recovered recovered) throws IOException {
         this.dir = dir;
         this.io = io;
         this.clusterId = clusterId;
@@ -110,6 +134,13 @@ final class WriteAheadLog implements AutoCloseable {
         position = recovered.end();
         durable = point(active.seq, position); // recovery forced what it found
         markedOffset = active.dataStart;
+        allocatedEnd = Math.max(position, active.channel.size());
+        this.preallocateBytes = preallocateBytes;
+        this.preallocator = preallocateBytes == 0 ? null : Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "consensus-preallocate-" + dir.getParent().getFileName());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /**
@@ -118,6 +149,12 @@ final class WriteAheadLog implements AutoCloseable {
      * @throws StorageException if another storage holds the directory, or as {@link LogRecovery} fails
      */
     static WriteAheadLog open(Path dir, String clusterId, long segmentBytes, boolean forces, FileIo io) {
+        return open(dir, clusterId, segmentBytes, forces, io, 0);
+    }
+
+    /** @param preallocateBytes how far ahead of the end the active segment is kept zero-filled; 0 never */
+    static WriteAheadLog open(Path dir, String clusterId, long segmentBytes, boolean forces, FileIo io,
+                              long preallocateBytes) {
         FileChannel lockFile = null;
         try {
             io.createDirectories(dir);
@@ -133,8 +170,9 @@ final class WriteAheadLog implements AutoCloseable {
                         + " to one node");
             }
             LogRecovery.Recovered recovered = LogRecovery.recover(dir, clusterId, io, forces);
-            WriteAheadLog wal = new WriteAheadLog(dir, io, clusterId, segmentBytes, forces, lockFile, recovered);
+            WriteAheadLog wal;
             try {
+                wal = new WriteAheadLog(dir, io, clusterId, segmentBytes, forces, preallocateBytes, lockFile, recovered);
                 wal.checkpointAtOpen();
             } catch (IOException e) {
                 recovered.segments().closeAll();
@@ -396,6 +434,17 @@ final class WriteAheadLog implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (preallocator != null) {
+            synchronized (lock) {
+                preallocationStopped = true; // the closing marker's flush must not queue another fill
+            }
+            preallocator.shutdown();
+            try {
+                preallocator.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         syncLock.lock();
         try {
             synchronized (lock) {
@@ -435,7 +484,13 @@ final class WriteAheadLog implements AutoCloseable {
             LOG.warn("{}: no space for the closing sync marker; the next open may report a torn tail there", active.path);
             return;
         }
-        active.channel.force(false);
+        // A clean close leaves files that hold records only: the preallocated zeros are cut away (and
+        // the cut forced with the marker), so the next open preallocates afresh.
+        boolean preallocated = active.channel.size() > position;
+        if (preallocated) {
+            active.channel.truncate(position);
+        }
+        active.channel.force(preallocated);
     }
 
     /**
@@ -462,15 +517,20 @@ final class WriteAheadLog implements AutoCloseable {
 
     private void roll() throws IOException {
         flush();
+        boolean preallocated = active.channel.size() > position;
+        if (preallocated) {
+            active.channel.truncate(position); // only the newest segment may end in zeros
+        }
         if (forces) {
             // fsync here: a segment is complete and durable before its successor exists, so only the
-            // newest segment can ever have a torn tail.
-            active.channel.force(false);
+            // newest segment can ever have a torn tail (or zeros: the cut's new size is forced too).
+            active.channel.force(preallocated);
         }
         Segment next = Segment.create(io, dir, active.seq + 1, clusterId, forces);
         segments.add(next);
         active = next;
         position = next.dataStart;
+        allocatedEnd = position;
         markedOffset = position;
         if (forces) {
             durable = point(next.seq, position);
@@ -520,6 +580,56 @@ final class WriteAheadLog implements AutoCloseable {
         FileIo.writeFully(active.channel, buffer, position);
         position += bytes;
         buffer.clear();
+        allocatedEnd = Math.max(allocatedEnd, position);
+        if (preallocator != null && !preallocating && !preallocationStopped && allocatedEnd - position < preallocateBytes / 2
+                && allocatedEnd < segmentBytes) {
+            preallocating = true;
+            preallocator.execute(this::preallocate);
+        }
+    }
+
+    /**
+     * On the preallocation thread: zero-fills the active segment up to {@link #preallocateBytes} past the
+     * end (never past the segment size), a piece at a time under the lock so that no record is written
+     * meanwhile where a piece lands, then forces the zeros, so later syncs of records written over them
+     * find the blocks allocated and the file's size already durable.
+     */
+    private void preallocate() {
+        Segment segment;
+        try {
+            while (true) {
+                synchronized (lock) {
+                    segment = active;
+                    long target = Math.min(segmentBytes, position + preallocateBytes);
+                    if (closed || failure != null || full || allocatedEnd >= target) {
+                        preallocating = false;
+                        break;
+                    }
+                    long at = Math.max(allocatedEnd, position);
+                    ByteBuffer piece = ZEROS.duplicate();
+                    piece.limit((int) Math.min(piece.capacity(), target - at));
+                    FileIo.writeFully(segment.channel, piece, at);
+                    allocatedEnd = at + piece.limit();
+                }
+            }
+            // fsync here, though nothing is acknowledged on it: the zeros' blocks and the file's new size
+            // become durable now, off the path of the syncs that acknowledge records.
+            segment.channel.force(false);
+        } catch (NoSpaceException e) {
+            // Zeros past the end are harmless, and records get the space that is left.
+            LOG.debug("{}: no space to preallocate", dir, e);
+            synchronized (lock) {
+                preallocating = false;
+            }
+        } catch (IOException e) {
+            synchronized (lock) {
+                preallocating = false;
+                if (!closed) {
+                    // A failed force may have dropped records' dirty pages too (fsyncgate): poisoned.
+                    fail("preallocating " + dir, e);
+                }
+            }
+        }
     }
 
     private void checkWritable() {
@@ -587,6 +697,7 @@ final class WriteAheadLog implements AutoCloseable {
             active = startSegment;
         }
         active.channel.truncate(startPosition);
+        allocatedEnd = startPosition;
         if (forces) {
             // fsync here: makes the undo durable (a new force, never a retry of a failed one).
             active.channel.force(false);
