@@ -72,7 +72,8 @@ public final class Consensus {
         public NodeRuntime build() {
             NodeStorage nodeStorage = storage != null ? storage : openStorage(config);
             Transport nodeTransport = transport != null ? transport : createTransport(config);
-            NodeEnvironment env = environment != null ? environment : ThreadedEnvironment.create(config.memberId(), config.slowLoop());
+            NodeEnvironment env = environment != null ? environment : ThreadedEnvironment.create(config.memberId(), config.slowLoop(),
+                    nodeTransport.eventLoop());
             return new NodeRuntime(config.memberId(), env, nodeStorage, nodeTransport, metrics, config.slowFsync());
         }
     }

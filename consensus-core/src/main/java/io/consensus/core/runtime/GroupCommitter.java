@@ -15,11 +15,14 @@ import org.slf4j.LoggerFactory;
  * Group commit for a whole node: every group that wrote since the last sync waits for the next one,
  * and one {@link NodeStorage#sync()} (one fsync) makes all their writes durable. While a sync runs,
  * new writes accumulate for the next, so under load each fsync covers many proposals of many groups.
- * Confined to the node's event loop except the sync itself.
+ * Confined to the node's event loop except the sync itself, which runs on the sync thread, or on the
+ * loop when nothing else is waiting there and the disk syncs fast (see {@link EventLoop#idle()}).
  */
 final class GroupCommitter {
 
     private static final Logger log = LoggerFactory.getLogger(GroupCommitter.class);
+    /** Syncs averaging longer than this run on the sync thread even when the loop is idle. */
+    private static final long INLINE_SYNC_LIMIT_NANOS = 1_000_000;
 
     /** A group waiting for durability. */
     interface Participant {
@@ -40,7 +43,11 @@ final class GroupCommitter {
     private final LogContext context;
     private final LinkedHashSet<Participant> waiting = new LinkedHashSet<>();
     private boolean inFlight;
+    /** A sync on the loop is queued behind the current task. */
+    private boolean inlinePending;
     private boolean failed;
+    /** Moving average of recent syncs' durations: a slow disk is never synced on the loop. */
+    private long recentSyncNanos;
 
     /**
      * @param fsyncLatency   records each sync's duration
@@ -65,34 +72,67 @@ final class GroupCommitter {
             return;
         }
         waiting.add(participant);
-        if (!inFlight) {
-            start();
+        if (inFlight || inlinePending) {
+            return;
+        }
+        if (loop.idle() && recentSyncNanos < INLINE_SYNC_LIMIT_NANOS) {
+            // Nothing else is queued: sync on the loop once the current task has sent what its writes
+            // allow (writes precede sends, the sync need not), sparing the hand-off to the sync thread
+            // and back: two thread wake-ups on the path of every lone write.
+            inlinePending = true;
+            loop.execute(this::startInline);
+        } else {
+            startOnSyncThread();
         }
     }
 
-    private void start() {
-        List<Participant> batch = new ArrayList<>(waiting);
-        waiting.clear();
-        inFlight = true;
-        batch.forEach(Participant::syncStarting);
+    private void startInline() {
+        inlinePending = false;
+        if (inFlight || failed || waiting.isEmpty()) {
+            return;
+        }
+        if (!loop.idle()) {
+            startOnSyncThread(); // work arrived meanwhile: do not hold it up for the length of a sync
+            return;
+        }
+        List<Participant> batch = begin();
+        long startNanos = loop.nowNanos();
+        finish(batch, syncOnce(), loop.nowNanos() - startNanos);
+    }
+
+    private void startOnSyncThread() {
+        List<Participant> batch = begin();
         syncExecutor.execute(() -> {
-            Throwable failure = null;
             long startNanos = loop.nowNanos();
-            try {
-                // fsync: everything written before this call is durable once it returns. Only then are
-                // votes, acknowledgements and commits that depend on it released (in synced()).
-                storage.sync();
-            } catch (Throwable t) {
-                failure = t;
-            }
-            Throwable result = failure;
+            Throwable result = syncOnce();
             long tookNanos = loop.nowNanos() - startNanos;
             loop.execute(() -> finish(batch, result, tookNanos));
         });
     }
 
+    private List<Participant> begin() {
+        List<Participant> batch = new ArrayList<>(waiting);
+        waiting.clear();
+        inFlight = true;
+        batch.forEach(Participant::syncStarting);
+        return batch;
+    }
+
+    /** One sync; the failure, or null. */
+    private Throwable syncOnce() {
+        try {
+            // fsync: everything written before this call is durable once it returns. Only then are
+            // votes, acknowledgements and commits that depend on it released (in synced()).
+            storage.sync();
+            return null;
+        } catch (Throwable t) {
+            return t;
+        }
+    }
+
     private void finish(List<Participant> batch, Throwable failure, long tookNanos) {
         inFlight = false;
+        recentSyncNanos += (tookNanos - recentSyncNanos) / 8;
         fsyncLatency.recordNanos(tookNanos);
         fsyncGroups.record(batch.size());
         if (tookNanos > slowFsyncNanos) {
@@ -108,7 +148,7 @@ final class GroupCommitter {
         }
         batch.forEach(Participant::synced);
         if (!waiting.isEmpty()) {
-            start();
+            startOnSyncThread();
         }
     }
 }

@@ -813,10 +813,14 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
                 return;
             }
             writeSeq++;
-            node.committer().request(this);
         }
         for (Outbound outbound : ready.messages()) {
             send(outbound.to(), new RuntimeMessage.Protocol(codec.encode(outbound.message())));
+        }
+        if (ready.needsPersist()) {
+            // After the sends, which need not wait for the sync: a sync done on the loop itself (when
+            // nothing else waits there) then starts once they are on their way.
+            node.committer().request(this);
         }
         if (ready.stateChange() != null) {
             onStateChange(ready.stateChange());

@@ -54,4 +54,9 @@ final class GuardedLoop implements EventLoop {
     public boolean inLoop() {
         return loop.inLoop();
     }
+
+    @Override
+    public boolean idle() {
+        return loop.idle();
+    }
 }

@@ -74,6 +74,11 @@ final class LoopThread implements EventLoop {
         return Thread.currentThread() == thread;
     }
 
+    @Override
+    public boolean idle() {
+        return inLoop() && tasks.isEmpty();
+    }
+
     /** Stops the loop; queued tasks and timers are dropped. */
     void shutdown() {
         running = false;

@@ -24,9 +24,19 @@ public final class ThreadedEnvironment {
      * @param slowLoop a loop task running longer than this logs a WARN; zero starts no watchdog
      */
     public static NodeEnvironment create(String memberId, Duration slowLoop) {
+        return create(memberId, slowLoop, null);
+    }
+
+    /**
+     * Creates the threads of one node, running its event loop on {@code transportLoop} when that is
+     * not null (the transport's own I/O thread, {@link io.consensus.api.spi.Transport#eventLoop()},
+     * which the transport shuts down) and on a thread of its own otherwise.
+     */
+    public static NodeEnvironment create(String memberId, Duration slowLoop, ScheduledExecutorService transportLoop) {
         LogContext context = LogContext.node(memberId);
-        LoopWatchdog watchdog = new LoopWatchdog(memberId, slowLoop.toMillis(), System::nanoTime);
-        LoopThread loop = new LoopThread(named("consensus-loop-" + memberId, context), slowLoop.isZero() ? null : watchdog);
+        LoopWatchdog watchdog = slowLoop.isZero() ? null : new LoopWatchdog(memberId, slowLoop.toMillis(), System::nanoTime);
+        LoopThread ownLoop = transportLoop != null ? null : new LoopThread(named("consensus-loop-" + memberId, context), watchdog);
+        EventLoop loop = ownLoop != null ? ownLoop : new ExecutorLoop(transportLoop, watchdog, context);
         ScheduledExecutorService watchdogThread = slowLoop.isZero() ? null
                 : Executors.newSingleThreadScheduledExecutor(named("consensus-watchdog-" + memberId, context));
         if (watchdogThread != null) {
@@ -41,7 +51,9 @@ public final class ThreadedEnvironment {
             if (watchdogThread != null) {
                 watchdogThread.shutdownNow();
             }
-            loop.shutdown();
+            if (ownLoop != null) {
+                ownLoop.shutdown();
+            }
             syncThread.shutdown();
             applyPool.shutdown();
             try {

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -207,6 +208,16 @@ public final class NettyTransport implements Transport {
             counters.unroutableMessages.increment();
             LOG.debug("Dropped an envelope that could not be queued", e);
         }
+    }
+
+    /**
+     * The I/O thread, when there is just one ({@code consensus.transport.io.threads=1}, the default):
+     * every connection of this transport lives on it, so the node running its event loop there hands
+     * messages to and from the sockets without a thread switch.
+     */
+    @Override
+    public ScheduledExecutorService eventLoop() {
+        return settings.ioThreads() == 1 ? ioLoops.next() : null;
     }
 
     /** Counters since creation: per peer and node-wide. Any thread. */

@@ -36,7 +36,10 @@ import java.util.TreeSet;
  * </table>
  *
  * @param bindHost             the address the server listens on; defaults to this member's own host
- * @param ioThreads            event loop threads for all connections; a second, single thread accepts
+ * @param ioThreads            event loop threads for all connections; a second, single thread accepts.
+ *                             With one (the default) the node runs its event loop on it too, so no
+ *                             message waits for another thread to wake up; more separate the
+ *                             network's work from the protocols' on a node busy with many groups
  * @param connectTimeout       how long one connection attempt may take
  * @param handshakeTimeout     how long a new connection may take to complete TLS and the handshake
  * @param reconnectBackoffMin  the first delay before reconnecting to a peer
@@ -115,7 +118,7 @@ public record NettyTransportConfig(
         }
         Reader r = new Reader(keys);
         String bindHost = r.text(BIND_HOST, config.self().host());
-        int ioThreads = (int) r.number(IO_THREADS, 2, 1, 64);
+        int ioThreads = (int) r.number(IO_THREADS, 1, 1, 64);
         Duration connectTimeout = Duration.ofMillis(r.number(CONNECT_TIMEOUT_MS, 1_000, 1, 600_000));
         Duration handshakeTimeout = Duration.ofMillis(r.number(HANDSHAKE_TIMEOUT_MS, 5_000, 1, 600_000));
         long backoffMin = r.number(RECONNECT_BACKOFF_MIN_MS, 50, 1, 600_000);

@@ -37,7 +37,7 @@ class NettyTransportConfigTest {
     void defaults() {
         NettyTransportConfig config = parse(Map.of());
         assertThat(config.bindHost()).isEqualTo("10.0.0.1");
-        assertThat(config.ioThreads()).isEqualTo(2);
+        assertThat(config.ioThreads()).isEqualTo(1);
         assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(1));
         assertThat(config.handshakeTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.reconnectBackoffMin()).isEqualTo(Duration.ofMillis(50));
