@@ -76,6 +76,22 @@ class PreallocationTest {
         return copy;
     }
 
+    /**
+     * Writes entries 1 to {@code beforeZeros}, waits for zeros ahead of them, writes on to {@code last}
+     * and returns the files as a crash would leave them.
+     */
+    private Path crashWithZerosAhead(long beforeZeros, long last) throws IOException {
+        Path data = dir.resolve("data");
+        try (FileNodeStorage storage = open(data)) {
+            LogStorage log = storage.open(GROUP);
+            write(storage, log, 1, beforeZeros);
+            Path active = activeSegment(data);
+            await().atMost(Duration.ofSeconds(10)).until(() -> hasZerosAhead(active));
+            write(storage, log, beforeZeros + 1, last);
+            return crashCopy(data);
+        }
+    }
+
     private static String verify(Path data, int expectedExit) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         assertThat(Verify.run(data, new PrintStream(out, true))).isEqualTo(expectedExit);
@@ -84,16 +100,7 @@ class PreallocationTest {
 
     @Test
     void aCrashWithZerosAheadOfTheEndLosesNothingAndRepairsNothing() throws Exception {
-        Path data = dir.resolve("data");
-        Path crashed;
-        try (FileNodeStorage storage = open(data)) {
-            LogStorage log = storage.open(GROUP);
-            write(storage, log, 1, 50);
-            Path active = activeSegment(data);
-            await().atMost(Duration.ofSeconds(10)).until(() -> hasZerosAhead(active));
-            write(storage, log, 51, 60); // records now land in the zeros
-            crashed = crashCopy(data);
-        }
+        Path crashed = crashWithZerosAhead(50, 60); // entries 51 to 60 landed in the zeros
         assertThat(verify(crashed, 0)).contains("OK").doesNotContain("torn");
         try (FileNodeStorage reopened = open(crashed)) {
             assertThat(reopened.repairs()).isEmpty();
@@ -141,15 +148,7 @@ class PreallocationTest {
 
     @Test
     void aRecordTornInsideTheZerosIsATornTail() throws Exception {
-        Path data = dir.resolve("data");
-        Path crashed;
-        try (FileNodeStorage storage = open(data)) {
-            LogStorage log = storage.open(GROUP);
-            write(storage, log, 1, 20);
-            Path active = activeSegment(data);
-            await().atMost(Duration.ofSeconds(10)).until(() -> hasZerosAhead(active));
-            crashed = crashCopy(data);
-        }
+        Path crashed = crashWithZerosAhead(20, 20);
         Path active = activeSegment(crashed);
         long end = firstZeroRun(Files.readAllBytes(active));
         try (RandomAccessFile file = new RandomAccessFile(active.toFile(), "rw")) {

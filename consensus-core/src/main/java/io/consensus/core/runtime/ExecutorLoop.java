@@ -5,8 +5,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The node's event loop run on a single-threaded executor it does not own: the transport's I/O
@@ -16,7 +14,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ExecutorLoop implements EventLoop {
 
-    private static final Logger log = LoggerFactory.getLogger(ExecutorLoop.class);
 
     private final ScheduledExecutorService executor;
     /** Told when each task starts and ends; null when no watchdog runs. */
@@ -80,19 +77,6 @@ final class ExecutorLoop implements EventLoop {
     }
 
     private void run(Runnable task) {
-        if (watchdog != null) {
-            watchdog.taskStarting(thread);
-        }
-        try {
-            task.run();
-        } catch (Throwable t) {
-            // Tasks are guarded by their group; anything reaching here is a bug in the runtime itself
-            // (and a timer's failure would otherwise vanish into its future).
-            log.error("event loop task failed", t);
-        } finally {
-            if (watchdog != null) {
-                watchdog.taskFinished();
-            }
-        }
+        LoopWatchdog.runWatched(watchdog, thread, task);
     }
 }

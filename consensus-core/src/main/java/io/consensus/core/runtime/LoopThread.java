@@ -6,8 +6,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The real event loop: one thread, a lock-free queue of tasks and a timer heap that only the loop
@@ -16,8 +14,6 @@ import org.slf4j.LoggerFactory;
  * under load. The thread parks only when there is nothing to run and is unparked only then.
  */
 final class LoopThread implements EventLoop {
-
-    private static final Logger log = LoggerFactory.getLogger(LoopThread.class);
 
     private final Thread thread;
     /** Told when each task starts and ends; null when no watchdog runs. */
@@ -132,19 +128,7 @@ final class LoopThread implements EventLoop {
     }
 
     private void runSafely(Runnable task) {
-        if (watchdog != null) {
-            watchdog.taskStarting(thread);
-        }
-        try {
-            task.run();
-        } catch (Throwable t) {
-            // Tasks are guarded by their group; anything reaching here is a bug in the runtime itself.
-            log.error("event loop task failed", t);
-        } finally {
-            if (watchdog != null) {
-                watchdog.taskFinished();
-            }
-        }
+        LoopWatchdog.runWatched(watchdog, thread, task);
     }
 
     private static final class Timer implements Comparable<Timer>, Cancellable {

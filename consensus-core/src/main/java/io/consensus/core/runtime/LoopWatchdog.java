@@ -33,6 +33,27 @@ final class LoopWatchdog {
         this.nanoClock = nanoClock;
     }
 
+    /**
+     * Runs one task of a real loop on {@code thread}, telling {@code watchdog} (if any) when it starts
+     * and ends. A task's failure is logged and swallowed: tasks are guarded by their group, so anything
+     * reaching here is a bug in the runtime itself, and it must neither kill the loop nor vanish into a
+     * timer's future.
+     */
+    static void runWatched(LoopWatchdog watchdog, Thread thread, Runnable task) {
+        if (watchdog != null) {
+            watchdog.taskStarting(thread);
+        }
+        try {
+            task.run();
+        } catch (Throwable t) {
+            log.error("event loop task failed", t);
+        } finally {
+            if (watchdog != null) {
+                watchdog.taskFinished();
+            }
+        }
+    }
+
     /** On the loop thread, before each task. */
     void taskStarting(Thread thread) {
         loopThread = thread;
