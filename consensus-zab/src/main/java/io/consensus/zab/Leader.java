@@ -129,6 +129,7 @@ final class Leader {
             heartbeatElapsed = 0;
             heartbeat();
         }
+        sendPendingCommit();
         if (phase == Phase.BROADCAST && checkQuorumElapsed >= core.electionTicks) {
             checkQuorumElapsed = 0;
             if (!quorumActive()) {
@@ -423,7 +424,7 @@ final class Leader {
         return entry.index();
     }
 
-    /** Sends what each follower is missing, pipelined, plus NEWLEADER and COMMIT where due. */
+    /** Sends what each follower is missing, pipelined, with the commit point, plus NEWLEADER where due. */
     void flush() {
         List<String> sentProposal = new ArrayList<>();
         for (Peer peer : peers.values()) {
@@ -436,13 +437,8 @@ final class Leader {
                 peer.newLeaderSent = true;
             }
         }
-        if (core.commitIndex > commitSent && phase == Phase.BROADCAST) {
-            commitSent = core.commitIndex;
-            for (Peer peer : peers.values()) {
-                if (peer.phase == Peer.Phase.SYNCED && !sentProposal.contains(peer.id)) {
-                    core.out.send(peer.id, new Commit(epoch, core.commitIndex));
-                }
-            }
+        if (core.commitIndex > commitSent && phase == Phase.BROADCAST && everySyncedPeerIn(sentProposal)) {
+            commitSent = core.commitIndex; // the proposals just sent carry it; else see sendPendingCommit
         }
         if (core.transferring()) {
             core.transfer.maybeSendTakeOver(this);
@@ -477,6 +473,33 @@ final class Leader {
             sent = true;
         }
         return sent;
+    }
+
+    private boolean everySyncedPeerIn(List<String> ids) {
+        for (Peer peer : peers.values()) {
+            if (peer.phase == Peer.Phase.SYNCED && !ids.contains(peer.id)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Tells followers a commit point no proposal has carried to them yet. A COMMIT waits for this
+     * tick rather than going out the moment a quorum acknowledged: under load the next proposal
+     * carries it anyway, and a lone write is not followed by a message of its own to every follower,
+     * whose sending and receiving would compete for the CPU with the next write (followers learn
+     * of a commit at most a tick late; a read round's PING carries it too).
+     */
+    private void sendPendingCommit() {
+        if (core.commitIndex > commitSent && phase == Phase.BROADCAST) {
+            commitSent = core.commitIndex;
+            for (Peer peer : peers.values()) {
+                if (peer.phase == Peer.Phase.SYNCED) {
+                    core.out.send(peer.id, new Commit(epoch, core.commitIndex));
+                }
+            }
+        }
     }
 
     /** The batch up to its first hole (a log can hold older entries below its snapshot, with gaps). */

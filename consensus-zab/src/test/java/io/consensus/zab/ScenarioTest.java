@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.consensus.api.spi.LogEntry;
 import io.consensus.zab.ZabMessage.Ack;
+import io.consensus.zab.ZabMessage.Commit;
 import io.consensus.zab.ZabMessage.Diff;
 import io.consensus.zab.ZabMessage.NewLeader;
 import io.consensus.zab.ZabMessage.Proposal;
@@ -228,7 +229,7 @@ class ScenarioTest {
         assertThat(a.core.lastIndex()).as("nothing stored past the gap").isEqualTo(before);
         assertThat(a.core.commitIndex()).isEqualTo(before);
         assertThat(cluster.network).anyMatch(m -> m.from().equals("a") && m.message() instanceof Resync);
-        cluster.deliverAll();
+        cluster.run(1); // the commit of "next", carried by no later proposal, goes out at the leader's tick
         assertThat(a.delivered).extracting(ScenarioTest::text).containsSubsequence("gap", "next");
         assertThat(cluster.violations).isEmpty();
     }
@@ -250,6 +251,34 @@ class ScenarioTest {
             assertThat(logText(cluster, node.id)).isEqualTo(logText(cluster, leader));
         }
         assertThat(delivered(cluster, "stranded")).isFalse();
+        assertThat(cluster.violations).isEmpty();
+    }
+
+    @Test
+    void aLoneCommitWaitsForTheNextProposalOrTickInsteadOfAMessageOfItsOwn() {
+        ZabCluster cluster = new ZabCluster(3, 9).start();
+        String leader = cluster.awaitLeader();
+        cluster.run(2);
+        long before = cluster.node(leader).core.commitIndex();
+        cluster.deliveredMessages.clear();
+        assertThat(cluster.propose(leader, "lone")).isTrue();
+        cluster.deliverAll();
+        assertThat(cluster.node(leader).core.commitIndex()).isEqualTo(before + 1);
+        assertThat(cluster.deliveredMessages).noneMatch(m -> m.message() instanceof Commit);
+
+        assertThat(cluster.propose(leader, "next")).isTrue(); // carries the commit point of "lone"
+        cluster.deliverAll();
+        assertThat(cluster.deliveredMessages).noneMatch(m -> m.message() instanceof Commit);
+        for (ZabCluster.Node node : cluster.nodes.values()) {
+            assertThat(node.delivered).extracting(ScenarioTest::text).contains("lone");
+        }
+
+        cluster.tick(leader); // "next" is committed, and no proposal followed: a COMMIT goes out
+        assertThat(cluster.network).filteredOn(m -> m.message() instanceof Commit).hasSize(2);
+        cluster.deliverAll();
+        for (ZabCluster.Node node : cluster.nodes.values()) {
+            assertThat(node.delivered).extracting(ScenarioTest::text).endsWith("lone", "next");
+        }
         assertThat(cluster.violations).isEmpty();
     }
 }
