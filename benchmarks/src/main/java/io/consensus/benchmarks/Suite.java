@@ -43,7 +43,9 @@ public final class Suite {
             runs.add(new Run("R-linearizable", 256, List.of("--op", "read", "--consistency", "linearizable")));
             runs.add(new Run("R-lease", 256, List.of("--op", "read", "--consistency", "lease")));
             runs.add(new Run("W1-1KiB", 256, List.of("--value-bytes", "1024")));
-            runs.add(new Run("W1-64KiB", 256, List.of("--value-bytes", "65536")));
+            // 1,000 keys: 10,000 values of 64 KiB in each of three in-JVM state machines (1.9 GiB) would
+            // not fit the 2 GiB heap the harness gives every system; the map, not the library, ran out.
+            runs.add(new Run("W1-64KiB", 256, List.of("--value-bytes", "65536", "--keys", "1000")));
             runs.add(new Run("W1-5members", 256, List.of("--members", "5")));
         }
         if (sets.contains("scale")) {
