@@ -92,6 +92,12 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
     private record InFlightSequence(long sequence, String key) {}
     private final java.util.LinkedHashSet<String> unsent = new java.util.LinkedHashSet<>();
     private final Map<Long, PendingRead> reads = new HashMap<>();
+    /**
+     * Reads this follower asked the leader to confirm, by read id: how, and when last asked. The
+     * transport may drop a request or its reply (a connection not yet up after a restart), so they are
+     * asked again every heartbeat interval until answered or past their deadline.
+     */
+    private final Map<Long, AskedLeader> askedLeader = new HashMap<>();
     private final List<Runnable> readsAwaitingLeader = new ArrayList<>();
     private final Map<Long, CompletableFuture<Void>> requests = new HashMap<>();
     private boolean flushScheduled;
@@ -142,6 +148,8 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
      * for a read index ({@code origin} and its id), answered with the index alone.
      */
     private record PendingRead(byte[] query, CompletableFuture<byte[]> future, String origin, long originReadId) {}
+
+    private record AskedLeader(ReadConsistency consistency, long sentMillis) {}
 
     GroupRuntime(NodeRuntime node, ConsensusConfig config, ConsensusProtocol protocol, LogStorage storage,
                  StateMachine stateMachine, Executor applyExecutor) {
@@ -263,6 +271,7 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
             drain();
             if (ticks % Math.max(1, heartbeatIntervalTicks) == 0) {
                 refreshStatus();
+                askLeaderAgain();
             }
             if (ticks % Math.max(1, electionTimeoutTicks / 2) == 0) {
                 resendStalled();
@@ -311,6 +320,7 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
         submits.clear();
         reads.values().forEach(r -> failRead(r, RejectedException.Reason.CLOSED, "group closed"));
         reads.clear();
+        askedLeader.clear();
         requests.values().forEach(f -> f.completeExceptionally(
                 new RejectedException(RejectedException.Reason.CLOSED, "group " + groupId() + " closed")));
         requests.clear();
@@ -671,6 +681,7 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
         } else if (state.leaderId() != null && !state.leaderId().equals(memberId()) && read.origin() == null) {
             long readId = nextLocalId.incrementAndGet();
             reads.put(readId, read);
+            askedLeader.put(readId, new AskedLeader(consistency, loop.nowMillis()));
             send(state.leaderId(), new RuntimeMessage.ReadIndexRequest(readId, consistency));
         } else if (read.origin() == null) {
             // No leader known yet (an election, or just restarted): wait for one until the deadline.
@@ -678,6 +689,36 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
         } else {
             failRead(read, RejectedException.Reason.NO_LEADER, "no leader known to " + memberId());
         }
+    }
+
+    /**
+     * Asks again, of the leader known now, for every read index not answered within a heartbeat
+     * interval; a read past its deadline is forgotten. A leader that gets a request twice answers
+     * twice, and the second answer finds no read waiting. Should this member have become the leader
+     * meanwhile, its own core confirms the read.
+     */
+    private void askLeaderAgain() {
+        if (askedLeader.isEmpty()) {
+            return;
+        }
+        long now = loop.nowMillis();
+        long resendAfter = config.heartbeatInterval().toMillis();
+        for (var it = askedLeader.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Long, AskedLeader> entry = it.next();
+            PendingRead read = reads.get(entry.getKey());
+            if (read == null || read.future().isDone()) {
+                reads.remove(entry.getKey());
+                it.remove();
+            } else if (state.role() == Role.LEADER) {
+                it.remove();
+                core.read(entry.getKey(), entry.getValue().consistency());
+            } else if (now - entry.getValue().sentMillis() >= resendAfter && state.leaderId() != null
+                    && !state.leaderId().equals(memberId())) {
+                entry.setValue(new AskedLeader(entry.getValue().consistency(), now));
+                send(state.leaderId(), new RuntimeMessage.ReadIndexRequest(entry.getKey(), entry.getValue().consistency()));
+            }
+        }
+        drain();
     }
 
     private void grant(ReadGrant grant) {
@@ -715,6 +756,7 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
     }
 
     private void onReadIndexReply(RuntimeMessage.ReadIndexReply reply) {
+        askedLeader.remove(reply.readId());
         PendingRead read = reads.remove(reply.readId());
         if (read == null) {
             return;
@@ -1072,6 +1114,7 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
         node.committer().request(this);
         reads.values().forEach(r -> failRead(r, RejectedException.Reason.NO_LEADER, "the disk of " + memberId() + " is full"));
         reads.clear();
+        askedLeader.clear();
         core = protocol.createCore(new CoreContext(config, storage, null,
                 new SplittableRandom(node.random().nextLong()), storageIsEmpty()));
         onStateChange(core.status().state());

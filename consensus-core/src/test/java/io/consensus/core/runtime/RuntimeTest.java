@@ -2,6 +2,7 @@ package io.consensus.core.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.consensus.api.ConfigException;
 import io.consensus.api.ConsensusConfig;
@@ -159,6 +160,18 @@ class RuntimeTest {
                 .as("a write acknowledged before the read started is visible").isEqualTo("w");
         assertThat(machines.get(2).queries.get()).as("the query ran on the follower").isEqualTo(1);
         assertThat(machines.get(0).queries.get()).as("the leader only confirmed the read index").isZero();
+    }
+
+    @Test
+    void aFollowersReadIndexRequestThatWasDroppedIsAskedAgain() throws Exception {
+        startCluster(3, 1000);
+        groups.get(0).submit(bytes("w")).get(10, TimeUnit.SECONDS);
+        network.isolate("n3"); // its request to the leader is lost, as on a connection not yet up
+        CompletableFuture<byte[]> read = groups.get(2).query(bytes("q"), ReadConsistency.LINEARIZABLE);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> !read.isDone());
+        network.heal();
+        // Well inside the 10 s request timeout: only a second request can have served it.
+        assertThat(new String(read.get(3, TimeUnit.SECONDS), StandardCharsets.UTF_8)).isEqualTo("w");
     }
 
     @Test
