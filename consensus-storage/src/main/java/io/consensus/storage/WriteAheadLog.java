@@ -7,6 +7,7 @@ import io.consensus.api.spi.StorageException;
 import io.consensus.api.spi.StorageFullException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -486,11 +487,16 @@ final class WriteAheadLog implements AutoCloseable {
         }
         // A clean close leaves files that hold records only: the preallocated zeros are cut away (and
         // the cut forced with the marker), so the next open preallocates afresh.
+        active.channel.force(cutPreallocatedZeros());
+    }
+
+    /** Cuts the active segment to its records; whether there were zeros past them (the size changed). */
+    private boolean cutPreallocatedZeros() throws IOException {
         boolean preallocated = active.channel.size() > position;
         if (preallocated) {
             active.channel.truncate(position);
         }
-        active.channel.force(preallocated);
+        return preallocated;
     }
 
     /**
@@ -517,10 +523,7 @@ final class WriteAheadLog implements AutoCloseable {
 
     private void roll() throws IOException {
         flush();
-        boolean preallocated = active.channel.size() > position;
-        if (preallocated) {
-            active.channel.truncate(position); // only the newest segment may end in zeros
-        }
+        boolean preallocated = cutPreallocatedZeros(); // only the newest segment may end in zeros
         if (forces) {
             // fsync here: a segment is complete and durable before its successor exists, so only the
             // newest segment can ever have a torn tail (or zeros: the cut's new size is forced too).
@@ -615,6 +618,8 @@ final class WriteAheadLog implements AutoCloseable {
             // fsync here, though nothing is acknowledged on it: the zeros' blocks and the file's new size
             // become durable now, off the path of the syncs that acknowledge records.
             segment.channel.force(false);
+        } catch (ClosedChannelException e) {
+            // The segment rolled away and was deleted meanwhile: nothing of it left to force.
         } catch (NoSpaceException e) {
             // Zeros past the end are harmless, and records get the space that is left.
             LOG.debug("{}: no space to preallocate", dir, e);
