@@ -44,6 +44,7 @@ public final class ConsensusConfig {
     public static final String ELECTION_TIMEOUT_MS = "consensus.election.timeout.ms";
     public static final String HEARTBEAT_INTERVAL_MS = "consensus.heartbeat.interval.ms";
     public static final String LEASE_DRIFT_BOUND = "consensus.lease.drift.bound";
+    public static final String QUIESCE = "consensus.quiesce";
     public static final String REQUEST_TIMEOUT_MS = "consensus.request.timeout.ms";
     public static final String DEDUP_TTL_MS = "consensus.dedup.ttl.ms";
     public static final String SNAPSHOT_THRESHOLD_ENTRIES = "consensus.snapshot.threshold.entries";
@@ -57,7 +58,7 @@ public final class ConsensusConfig {
 
     private static final Set<String> KEYS = Set.of(PROTOCOL, GROUP_ID, MEMBER_ID, MEMBERS, CLUSTER_ID, DATA_DIR,
             BOOTSTRAP, STORAGE, STORAGE_SYNC, SEGMENT_BYTES, MAX_COMMAND_BYTES, MAX_PENDING_PROPOSALS, TICK_MS,
-            ELECTION_TIMEOUT_MS, HEARTBEAT_INTERVAL_MS, LEASE_DRIFT_BOUND, REQUEST_TIMEOUT_MS, DEDUP_TTL_MS,
+            ELECTION_TIMEOUT_MS, HEARTBEAT_INTERVAL_MS, LEASE_DRIFT_BOUND, QUIESCE, REQUEST_TIMEOUT_MS, DEDUP_TTL_MS,
             SNAPSHOT_THRESHOLD_ENTRIES, SNAPSHOT_RETAIN_ENTRIES, SLOW_FSYNC_MS, SLOW_LOOP_MS, LAGGING_FOLLOWER_MS,
             LAGGING_FOLLOWER_ENTRIES);
 
@@ -85,6 +86,7 @@ public final class ConsensusConfig {
     private final Duration electionTimeout;
     private final Duration heartbeatInterval;
     private final double leaseDriftBound;
+    private final boolean quiesce;
     private final Duration requestTimeout;
     private final Duration dedupTtl;
     private final long snapshotThresholdEntries;
@@ -113,6 +115,7 @@ public final class ConsensusConfig {
         electionTimeout = b.electionTimeout;
         heartbeatInterval = b.heartbeatInterval;
         leaseDriftBound = b.leaseDriftBound;
+        quiesce = b.quiesce;
         requestTimeout = b.requestTimeout;
         dedupTtl = b.dedupTtl;
         snapshotThresholdEntries = b.snapshotThresholdEntries;
@@ -174,6 +177,7 @@ public final class ConsensusConfig {
                 case ELECTION_TIMEOUT_MS -> b.electionTimeout(Duration.ofMillis(parseLong(key, value)));
                 case HEARTBEAT_INTERVAL_MS -> b.heartbeatInterval(Duration.ofMillis(parseLong(key, value)));
                 case LEASE_DRIFT_BOUND -> b.leaseDriftBound(parseDouble(key, value));
+                case QUIESCE -> b.quiesce(parseBoolean(key, value));
                 case REQUEST_TIMEOUT_MS -> b.requestTimeout(Duration.ofMillis(parseLong(key, value)));
                 case DEDUP_TTL_MS -> b.dedupTtl(Duration.ofMillis(parseLong(key, value)));
                 case SNAPSHOT_THRESHOLD_ENTRIES -> b.snapshotThresholdEntries(parseLong(key, value));
@@ -307,6 +311,15 @@ public final class ConsensusConfig {
     /** The largest relative clock drift between members that lease reads tolerate, e.g. 0.1. */
     public double leaseDriftBound() { return leaseDriftBound; }
 
+    /**
+     * Whether a group idle for an election timeout goes quiescent: its leader stops heartbeating and
+     * no member ticks it until the next request or message, so idle groups cost next to nothing.
+     * The price: the first lease read after a quiet spell confirms leadership with a round, and a
+     * leader that fails while quiet is replaced once its node has been silent for an election timeout.
+     * Default true.
+     */
+    public boolean quiesce() { return quiesce; }
+
     /** The default deadline of a request. */
     public Duration requestTimeout() { return requestTimeout; }
 
@@ -365,6 +378,7 @@ public final class ConsensusConfig {
         b.electionTimeout = electionTimeout;
         b.heartbeatInterval = heartbeatInterval;
         b.leaseDriftBound = leaseDriftBound;
+        b.quiesce = quiesce;
         b.requestTimeout = requestTimeout;
         b.dedupTtl = dedupTtl;
         b.snapshotThresholdEntries = snapshotThresholdEntries;
@@ -403,6 +417,7 @@ public final class ConsensusConfig {
         private Duration electionTimeout = Duration.ofMillis(1000);
         private Duration heartbeatInterval = Duration.ofMillis(100);
         private double leaseDriftBound = 0.1;
+        private boolean quiesce = true;
         private Duration requestTimeout = Duration.ofSeconds(10);
         private Duration dedupTtl = Duration.ofMinutes(10);
         private long snapshotThresholdEntries = 100_000;
@@ -433,6 +448,7 @@ public final class ConsensusConfig {
         public Builder electionTimeout(Duration value) { electionTimeout = value; return this; }
         public Builder heartbeatInterval(Duration value) { heartbeatInterval = value; return this; }
         public Builder leaseDriftBound(double value) { leaseDriftBound = value; return this; }
+        public Builder quiesce(boolean value) { quiesce = value; return this; }
         public Builder requestTimeout(Duration value) { requestTimeout = value; return this; }
         public Builder dedupTtl(Duration value) { dedupTtl = value; return this; }
         public Builder snapshotThresholdEntries(long value) { snapshotThresholdEntries = value; return this; }

@@ -18,6 +18,8 @@ import java.util.List;
  * @param appliedIndex the library's count of commands applied (see {@link StateMachine#apply})
  * @param membership   the configuration in effect
  * @param followers    per-follower progress when this member leads, else empty
+ * @param quiescent    whether the group sleeps here: idle, not ticked, its leader not heartbeating
+ *                     until the next request or message (see {@link ConsensusConfig#quiesce()})
  */
 public record GroupStatus(
         String groupId,
@@ -30,7 +32,8 @@ public record GroupStatus(
         long commitIndex,
         long appliedIndex,
         Membership membership,
-        List<FollowerProgress> followers) {
+        List<FollowerProgress> followers,
+        boolean quiescent) {
 
     public GroupStatus {
         followers = List.copyOf(followers);

@@ -99,6 +99,19 @@ final class FollowerLog {
         core.out.send(from, new HeartbeatResponse(core.term, heartbeat.seq()));
     }
 
+    /**
+     * The leader quiesces: if this member holds exactly the leader's log, all committed, it needs no
+     * ticks until the next message; otherwise it answers, which wakes the leader to catch it up.
+     */
+    void onQuiesce(String from, RaftMessage.Quiesce quiesce) {
+        core.advanceCommit(Math.min(quiesce.commit(), core.log.lastIndex()));
+        if (core.log.lastIndex() == quiesce.commit() && core.commitIndex == quiesce.commit()) {
+            core.quiescent = true;
+        } else {
+            core.out.send(from, new HeartbeatResponse(core.term, 0));
+        }
+    }
+
     /** The runtime installed the leader's snapshot; the log now starts after it (paper §7). */
     void onSnapshotInstalled(String from, SnapshotMeta meta) {
         core.configs.snapshotInstalled(meta);

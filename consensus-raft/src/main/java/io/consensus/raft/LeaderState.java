@@ -44,6 +44,8 @@ final class LeaderState {
     /** Once a TimeoutNow is sent, voters may elect the target at once: no more lease reads this term. */
     private boolean leaseRevoked;
     private boolean removedSelf;
+    /** When a client last asked something of this leader (proposal, read, change, transfer). */
+    private long lastRequestTick;
 
     private record Transfer(long requestId, String target, long startTick) {}
 
@@ -55,6 +57,7 @@ final class LeaderState {
     }
 
     void start() {
+        lastRequestTick = core.now;
         addPeers(core.membership(), core.log.lastIndex() + 1);
         if (core.faults.skipNoop()) {
             established = true;
@@ -278,6 +281,10 @@ final class LeaderState {
     void tick() {
         if (++heartbeatElapsed >= core.heartbeatTicks) {
             heartbeatElapsed = 0;
+            if (mayQuiesce()) {
+                quiesce();
+                return;
+            }
             broadcastHeartbeat(reads.startRound());
         }
         if (++checkQuorumElapsed >= core.electionTicks) {
@@ -300,6 +307,48 @@ final class LeaderState {
             core.out.send(peer.id, new Heartbeat(core.term, commit, seq));
         }
         reads.onAcknowledged(); // a leader alone is its own quorum
+    }
+
+    /** A client asked something: the group is in use, so it stays awake for an election timeout. */
+    void requested() {
+        lastRequestTick = core.now;
+    }
+
+    /**
+     * Whether the group may go quiescent: no client asked anything for an election timeout, nothing is
+     * in flight, and every member holds the whole log, all of it committed and durable here.
+     */
+    private boolean mayQuiesce() {
+        long last = core.log.lastIndex();
+        if (!core.context.config().quiesce() || core.now - lastRequestTick < core.electionTicks || !established || transfer != null || removedSelf
+                || appendsPending || !reads.idle() || !changes.idle() || core.commitIndex != last
+                || core.durableIndex < last) {
+            return false;
+        }
+        for (Peer peer : peers.values()) {
+            // Every member answered the last heartbeat (a late answer would only wake the leader again) and
+            // was heard from within two heartbeats: a leader cut off keeps heartbeating, so CheckQuorum still
+            // finds out, and a member that is down keeps the group awake until it is back or removed.
+            if (peer.awaitingSnapshot || peer.progress.matchIndex() != last || peer.progress.inflight() > 0
+                    || peer.ackedSeq < reads.lastSeq()
+                    || core.now - peer.progress.lastContactTick() > 2L * core.heartbeatTicks) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Tells every member to stop ticking, and stops: no heartbeats until the next input. The lease
+     * ends (time stands still for a quiescent core), and CheckQuorum counts afresh once awake.
+     */
+    private void quiesce() {
+        for (Peer peer : peers.values()) {
+            core.out.send(peer.id, new RaftMessage.Quiesce(core.term, core.commitIndex));
+        }
+        reads.dropLease();
+        checkQuorumElapsed = 0;
+        core.quiescent = true;
     }
 
     private boolean quorumActive() {

@@ -32,6 +32,11 @@ final class MembershipChanges {
         this.leader = leader;
     }
 
+    /** Whether no change is pending and the configuration is not joint. */
+    boolean idle() {
+        return !pending && !core.membership().isJoint() && core.configs.currentIndex() <= core.commitIndex;
+    }
+
     void request(long id, MembershipChange change) {
         Membership current = core.membership();
         if (pending || current.isJoint() || core.configs.currentIndex() > core.commitIndex) {

@@ -8,6 +8,7 @@ import io.consensus.raft.RaftMessage.AppendEntries;
 import io.consensus.raft.RaftMessage.AppendResponse;
 import io.consensus.raft.RaftMessage.Heartbeat;
 import io.consensus.raft.RaftMessage.HeartbeatResponse;
+import io.consensus.raft.RaftMessage.Quiesce;
 import io.consensus.raft.RaftMessage.SnapshotAck;
 import io.consensus.raft.RaftMessage.TimeoutNow;
 import io.consensus.raft.RaftMessage.VoteRequest;
@@ -46,6 +47,7 @@ public final class RaftCodec implements MessageCodec {
     private static final int HEARTBEAT_RESPONSE = 6;
     private static final int TIMEOUT_NOW = 7;
     private static final int SNAPSHOT_ACK = 8;
+    private static final int QUIESCE = 9;
 
     private static final EntryKind[] KINDS = EntryKind.values();
 
@@ -105,6 +107,10 @@ public final class RaftCodec implements MessageCodec {
             out.writeByte(HEARTBEAT_RESPONSE);
             out.writeLong(m.term());
             out.writeLong(m.seq());
+        } else if (message instanceof Quiesce m) {
+            out.writeByte(QUIESCE);
+            out.writeLong(m.term());
+            out.writeLong(m.commit());
         } else if (message instanceof TimeoutNow m) {
             out.writeByte(TIMEOUT_NOW);
             out.writeLong(m.term());
@@ -170,6 +176,8 @@ public final class RaftCodec implements MessageCodec {
                 return new Heartbeat(term(in), index(in, "commit"), index(in, "seq"));
             case HEARTBEAT_RESPONSE:
                 return new HeartbeatResponse(term(in), index(in, "seq"));
+            case QUIESCE:
+                return new Quiesce(term(in), index(in, "commit"));
             case TIMEOUT_NOW:
                 return new TimeoutNow(term(in));
             case SNAPSHOT_ACK:

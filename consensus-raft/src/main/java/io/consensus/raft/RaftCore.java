@@ -24,6 +24,7 @@ import io.consensus.raft.RaftMessage.AppendEntries;
 import io.consensus.raft.RaftMessage.AppendResponse;
 import io.consensus.raft.RaftMessage.Heartbeat;
 import io.consensus.raft.RaftMessage.HeartbeatResponse;
+import io.consensus.raft.RaftMessage.Quiesce;
 import io.consensus.raft.RaftMessage.SnapshotAck;
 import io.consensus.raft.RaftMessage.TimeoutNow;
 import io.consensus.raft.RaftMessage.VoteRequest;
@@ -77,6 +78,8 @@ public final class RaftCore implements ProtocolCore {
     long appliedIndex;
     /** When a leader was last heard from: votes are refused for an election timeout after (thesis §4.2.3). */
     long lastLeaderContactTick = NEVER;
+    /** Until the next input, no ticks are needed (see {@link #quiescent()}). */
+    boolean quiescent;
     private CoreState reported;
     /** The configuration {@link #selfIsVoter} was computed for. */
     private Membership voterCheckedIn;
@@ -121,6 +124,7 @@ public final class RaftCore implements ProtocolCore {
 
     @Override
     public void tick() {
+        quiescent = false;
         now++;
         if (role == RaftRole.LEADER) {
             leader.tick();
@@ -134,7 +138,14 @@ public final class RaftCore implements ProtocolCore {
         if (from == null || from.equals(self) || !(message instanceof RaftMessage)) {
             return; // not ours to use: dropped
         }
-        if (message instanceof VoteRequest m) {
+        quiescent = false;
+        if (message instanceof Quiesce m) {
+            if (acceptLeader(from, m.term())) {
+                follower.onQuiesce(from, m);
+            } else {
+                out.send(from, new HeartbeatResponse(term, 0));
+            }
+        } else if (message instanceof VoteRequest m) {
             election.onVoteRequest(from, m);
         } else if (message instanceof VoteResponse m) {
             election.onVoteResponse(from, m);
@@ -167,38 +178,46 @@ public final class RaftCore implements ProtocolCore {
 
     @Override
     public boolean propose(byte[] commands) {
+        quiescent = false;
         if (role != RaftRole.LEADER || !leader.acceptsProposals()) {
             return false;
         }
+        leader.requested();
         leader.append(EntryKind.COMMANDS, commands);
         return true;
     }
 
     @Override
     public void read(long readId, ReadConsistency consistency) {
+        quiescent = false;
         if (consistency == ReadConsistency.STALE) {
             out.grantRead(readId, commitIndex);
         } else if (role != RaftRole.LEADER) {
             out.outcome(RequestOutcome.failed(readId, Reason.NO_LEADER, notLeader()));
         } else {
+            leader.requested();
             leader.reads.read(readId, consistency);
         }
     }
 
     @Override
     public void changeMembership(long requestId, MembershipChange change) {
+        quiescent = false;
         if (role != RaftRole.LEADER) {
             out.outcome(RequestOutcome.failed(requestId, Reason.NO_LEADER, notLeader()));
         } else {
+            leader.requested();
             leader.changes.request(requestId, change);
         }
     }
 
     @Override
     public void transferLeadership(long requestId, String targetId) {
+        quiescent = false;
         if (role != RaftRole.LEADER) {
             out.outcome(RequestOutcome.failed(requestId, Reason.NO_LEADER, notLeader()));
         } else {
+            leader.requested();
             leader.transfer(requestId, targetId);
         }
     }
@@ -216,6 +235,7 @@ public final class RaftCore implements ProtocolCore {
 
     @Override
     public void snapshotInstalled(String from, SnapshotMeta meta) {
+        quiescent = false;
         if (role == RaftRole.LEADER) {
             becomeFollower(term, null);
         }
@@ -227,6 +247,11 @@ public final class RaftCore implements ProtocolCore {
         // After a restart a state machine that persists itself may report more than the core has
         // re-learnt as committed; that is fine, the entries were committed before.
         appliedIndex = Math.max(appliedIndex, index);
+    }
+
+    @Override
+    public boolean quiescent() {
+        return quiescent;
     }
 
     @Override

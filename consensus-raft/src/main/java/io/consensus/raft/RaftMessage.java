@@ -85,6 +85,16 @@ public sealed interface RaftMessage extends ProtocolMessage {
     record HeartbeatResponse(long term, long seq) implements RaftMessage {}
 
     /**
+     * The leader has nothing in flight and every member holds its whole log, all committed: stop
+     * ticking until the next message (quiescence). A member whose log is not exactly that answers
+     * with a {@link HeartbeatResponse} of round 0, which wakes the leader to catch it up.
+     *
+     * @param term   the leader's term
+     * @param commit the leader's commit index, which is also its last index
+     */
+    record Quiesce(long term, long commit) implements RaftMessage {}
+
+    /**
      * Tells the transfer target to campaign at once, skipping pre-vote (thesis §3.10).
      *
      * @param term the leader's term

@@ -101,6 +101,26 @@ final class ReadIndexTracker {
         }
     }
 
+    /** Whether no read waits for a round or is in one. */
+    boolean idle() {
+        return waiting.isEmpty() && inRound.isEmpty();
+    }
+
+    /**
+     * The leader quiesces, and its sense of time stops until it wakes: the lease ends here, and answers
+     * to rounds sent before can never renew it, however late they arrive.
+     */
+    void dropLease() {
+        leaseFromTick = RaftCore.NEVER;
+        roundSentTick.clear();
+        quorumSeq = lastSeq;
+    }
+
+    /** The last heartbeat round started. */
+    long lastSeq() {
+        return lastSeq;
+    }
+
     void failAll(String detail) {
         for (long[] read : waiting) {
             core.out.outcome(RequestOutcome.failed(read[0], Reason.NO_LEADER, detail));

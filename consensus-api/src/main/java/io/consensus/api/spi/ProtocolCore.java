@@ -60,6 +60,25 @@ public interface ProtocolCore {
      */
     void applied(long index);
 
+    /**
+     * Whether this core needs no ticks until its next input: the group is idle, and its leader told
+     * every member so. The runtime stops ticking a quiescent core, so an idle group costs nothing
+     * but one liveness message per pair of nodes.
+     *
+     * <p>Any input but {@link #persisted} and {@link #applied} ends quiescence, {@link #tick()}
+     * included. Time that passes while a core is quiescent is not handed to it when an input wakes
+     * it, so a core must not carry evidence of time across quiescence: a leader gives up its lease
+     * before it quiesces, and answers that arrive after may not renew it. A follower's frozen
+     * timers are safe (it only refuses votes longer). One exception: when no message has come from the
+     * leader's node for an election timeout, the runtime ticks the follower again and hands it the
+     * ticks it slept through, so it campaigns at once.
+     *
+     * @return false unless the protocol implements quiescence
+     */
+    default boolean quiescent() {
+        return false;
+    }
+
     /** Whether {@link #ready()} has anything to hand out. */
     boolean hasReady();
 

@@ -23,6 +23,7 @@ import io.consensus.api.spi.LogStorage;
 import io.consensus.api.spi.MessageCodec;
 import io.consensus.api.spi.Outbound;
 import io.consensus.api.spi.ProtocolCore;
+import io.consensus.api.spi.ProtocolMessage;
 import io.consensus.api.spi.ReadGrant;
 import io.consensus.api.spi.Ready;
 import io.consensus.api.spi.RequestOutcome;
@@ -119,6 +120,17 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
     private final Deadlines<CompletableFuture<byte[]>> readDeadlines = new Deadlines<>();
     private long ticks;
     private long lastTickMillis;
+    /**
+     * Loop-confined: the core is quiescent and this member has no work of its own pending, so the
+     * node's ticks pass it by (see {@link ProtocolCore#quiescent()}).
+     */
+    private boolean asleep;
+    /** Where {@link #lastTickMillis} stood when it fell asleep: the ticks owed should its leader be gone. */
+    private long sleptFromMillis;
+    /** A {@link RuntimeMessage.Wake} arrived: stay awake until the core has had a tick. */
+    private boolean wakeRequested;
+    /** The member whose message the core is handling, so a wake by the leader is told from others. */
+    private String inputFrom;
     private volatile boolean started;
     private volatile boolean closed;
 
@@ -232,7 +244,7 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
         refreshStatus();
         drain();
         lastTickMillis = loop.nowMillis();
-        node.tickEvery(tickMillis);
+        node.tickEvery(tickMillis, config.heartbeatInterval().toMillis());
     }
 
     /**
@@ -240,7 +252,7 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
      * once a node hosts hundreds of idle groups).
      */
     void onNodeTick() {
-        if (core == null || closed) {
+        if (core == null || closed || (asleep && !mustWake())) {
             return;
         }
         logContext.enter();
@@ -262,6 +274,10 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
             return;
         }
         lastTickMillis += owed * tickMillis;
+        if (asleep) {
+            return; // the time passes, the core is not told (ProtocolCore.quiescent())
+        }
+        wakeRequested = false;
         sweepDeadlines();
         // Past a few election timeouts every protocol timer has expired; more ticks change nothing.
         long count = Math.min(owed, 4L * electionTimeoutTicks);
@@ -286,6 +302,14 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
         }
         closed = true;
         Runnable shutdown = () -> {
+            if (state.role() == Role.LEADER) {
+                // Its followers may be quiescent: tell them to tick, or they would wait for a silent leader.
+                for (Member member : knownMembers()) {
+                    if (!member.id().equals(memberId())) {
+                        send(member.id(), new RuntimeMessage.Wake());
+                    }
+                }
+            }
             failAll();
             state = new CoreState(Role.STOPPED, null, state.era());
             refreshStatus();
@@ -499,7 +523,7 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
         // Role, leader and commit index refresh on the loop; the applied count is always current.
         return new GroupStatus(cached.groupId(), cached.memberId(), cached.protocol(), cached.role(), cached.leaderId(),
                 cached.era(), cached.eraDetail(), cached.commitIndex(), applier.appliedCount(), cached.membership(),
-                cached.followers());
+                cached.followers(), cached.quiescent());
     }
 
     @Override
@@ -802,14 +826,21 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
             if (installingSnapshot) {
                 return;
             }
+            ProtocolMessage decoded;
             try {
-                core.receive(from, codec.decode(p.bytes()));
+                decoded = codec.decode(p.bytes());
             } catch (IllegalArgumentException e) {
                 log.warn("group {} on {}: dropped a malformed {} message from {}: {}", groupId(), memberId(),
                         protocol.name(), from, e.getMessage());
                 return;
             }
-            drain();
+            inputFrom = from;
+            try {
+                core.receive(from, decoded);
+                drain();
+            } finally {
+                inputFrom = null;
+            }
         } else if (message instanceof RuntimeMessage.Forward f) {
             // A non-leader drops it: the origin re-sends to the leader it learns of.
             if (state.role() == Role.LEADER && core.propose(f.batch())) {
@@ -823,6 +854,8 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
             snapshotTransfer.onChunk(from, c);
         } else if (message instanceof RuntimeMessage.SnapshotAck a) {
             snapshotTransfer.onAck(from, a);
+        } else if (message instanceof RuntimeMessage.Wake) {
+            onWake();
         }
     }
 
@@ -836,6 +869,76 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
         while (core != null && !closed && core.hasReady()) {
             handle(core.ready());
         }
+        if (core != null && (asleep || core.quiescent())) {
+            noteQuiescence();
+        }
+    }
+
+    // ---- quiescence -----------------------------------------------------------------------------
+
+    /** After a step of a core that is or was quiescent: fall asleep, or wake. */
+    private void noteQuiescence() {
+        boolean quiet = core.quiescent() && !wakeRequested && nothingPendingHere();
+        if (quiet == asleep) {
+            return;
+        }
+        if (quiet) {
+            asleep = true;
+            sleptFromMillis = lastTickMillis;
+            refreshStatus();
+        } else {
+            // An input woke the core: ticks resume from now, the slept time is not replayed.
+            wake(false, inputFrom);
+        }
+    }
+
+    /**
+     * On a node tick while asleep: whether the group must tick again. A follower whose leader's node
+     * fell silent for an election timeout gets the ticks it slept through, so it campaigns at once;
+     * work of this member's own (a submit to forward again, a read to ask again) also wakes it.
+     */
+    private boolean mustWake() {
+        boolean leaderGone = leaderSilent();
+        if (!leaderGone && nothingPendingHere()) {
+            return false;
+        }
+        wake(leaderGone, null);
+        return true;
+    }
+
+    private void wake(boolean replaySleptTicks, String wokenBy) {
+        asleep = false;
+        refreshStatus();
+        lastTickMillis = replaySleptTicks ? sleptFromMillis : loop.nowMillis() - tickMillis;
+        String leader = state.leaderId();
+        if (state.role() != Role.LEADER && leader != null && !leader.equals(memberId()) && !leader.equals(wokenBy)) {
+            send(leader, new RuntimeMessage.Wake()); // a leader asleep would not heartbeat and this member would campaign
+        }
+    }
+
+    private boolean leaderSilent() {
+        String leader = state.leaderId();
+        return leader != null && !leader.equals(memberId())
+                && node.silentMillis(leader) >= config.electionTimeout().toMillis();
+    }
+
+    /** Whether this member's runtime has nothing waiting on the group: no submit, read or request. */
+    private boolean nothingPendingHere() {
+        if (!unsent.isEmpty() || !reads.isEmpty() || !askedLeader.isEmpty() || !readsAwaitingLeader.isEmpty()
+                || !requests.isEmpty() || installingSnapshot) {
+            return false;
+        }
+        submits.keySet().removeIf(key -> !applier.waiters().containsKey(key));
+        return submits.isEmpty();
+    }
+
+    private void onWake() {
+        if (asleep) {
+            asleep = false;
+            lastTickMillis = loop.nowMillis() - tickMillis;
+            refreshStatus();
+        }
+        wakeRequested = true; // until the core's next tick, which ends its quiescence
     }
 
     private void handle(Ready ready) {
@@ -1034,11 +1137,12 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
     private GroupStatus statusOf(CoreStatus coreStatus) {
         if (coreStatus == null) {
             return new GroupStatus(groupId(), memberId(), config.protocol(), state.role(), null, state.era(), "",
-                    0, applier.appliedCount(), Membership.ofVoters(new java.util.TreeSet<>(config.members())), List.of());
+                    0, applier.appliedCount(), Membership.ofVoters(new java.util.TreeSet<>(config.members())), List.of(),
+                    false);
         }
         return new GroupStatus(groupId(), memberId(), config.protocol(), closed ? Role.STOPPED : coreStatus.state().role(),
                 coreStatus.state().leaderId(), coreStatus.state().era(), coreStatus.eraDetail(), coreStatus.commitIndex(),
-                applier.appliedCount(), coreStatus.membership(), coreStatus.followers());
+                applier.appliedCount(), coreStatus.membership(), coreStatus.followers(), asleep && !closed);
     }
 
     // ---- snapshots ------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ import io.consensus.api.spi.Transport;
 import io.consensus.core.Protocols;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -38,6 +39,13 @@ public final class NodeRuntime implements ConsensusNode {
     private static final Logger log = LoggerFactory.getLogger(NodeRuntime.class);
     /** How often the storage is asked which groups keep old log segments on disk. */
     static final long PINNED_SEGMENTS_CHECK_MILLIS = 5_000;
+    /**
+     * The group id of the node-to-node liveness message: one per pair of nodes per heartbeat
+     * interval, whatever the number of groups, so followers of quiescent groups know their leader's
+     * node still runs. Configured group ids are never empty.
+     */
+    static final String LIVENESS_GROUP = "";
+    private static final byte[] NO_PAYLOAD = new byte[0];
 
     private final String memberId;
     private final NodeEnvironment environment;
@@ -54,6 +62,13 @@ public final class NodeRuntime implements ConsensusNode {
     /** Loop-confined: one timer ticks every group, at the finest tick any group asked for. */
     private long tickMillis = Long.MAX_VALUE;
     private boolean ticking;
+    /** Loop-confined: liveness messages go out this often, the finest heartbeat interval of any group. */
+    private long livenessMillis = Long.MAX_VALUE;
+    /** Loop-confined: when anything last arrived from each member (any group, or a liveness message). */
+    private final Map<String, Long> lastHeardMillis = new HashMap<>();
+    private final long startedMillis;
+    /** Every other member any open group knows: where liveness messages go. */
+    private volatile List<String> peers = List.of();
 
     /**
      * @param memberId    this node's member id
@@ -77,6 +92,7 @@ public final class NodeRuntime implements ConsensusNode {
         this.unknownGroupMessages = register(metrics.counter(ConsensusMetric.UNKNOWN_GROUP_MESSAGES.id(tags)));
         this.committer = new GroupCommitter(environment.loop(), environment.syncExecutor(), storage, this::storageFailed,
                 fsyncLatency, fsyncGroups, slowFsync.toMillis(), logContext);
+        this.startedMillis = environment.loop().nowMillis();
         transport.bindMetrics(metrics);
         transport.start(this::receive);
         environment.loop().execute(this::schedulePinnedSegmentsCheck);
@@ -104,13 +120,42 @@ public final class NodeRuntime implements ConsensusNode {
         }
     }
 
-    /** On the loop: {@code group} needs ticks every {@code groupTickMillis} from now on. */
-    void tickEvery(long groupTickMillis) {
+    /**
+     * On the loop: {@code group} needs ticks every {@code groupTickMillis}, and its members must hear
+     * from this node every {@code heartbeatMillis}, from now on.
+     */
+    void tickEvery(long groupTickMillis, long heartbeatMillis) {
         tickMillis = Math.min(tickMillis, groupTickMillis);
         if (!ticking) {
             ticking = true;
             scheduleTick();
         }
+        if (livenessMillis == Long.MAX_VALUE) {
+            livenessMillis = heartbeatMillis;
+            scheduleLiveness();
+        }
+        livenessMillis = Math.min(livenessMillis, heartbeatMillis);
+    }
+
+    private void scheduleLiveness() {
+        environment.loop().schedule(livenessMillis, () -> {
+            if (closed) {
+                return;
+            }
+            for (String peer : peers) {
+                transport.send(new Envelope(LIVENESS_GROUP, memberId, peer, NO_PAYLOAD));
+            }
+            scheduleLiveness();
+        });
+    }
+
+    /**
+     * On the loop: how long nothing has arrived from {@code member}'s node, counted from this node's
+     * start for a member never heard from.
+     */
+    long silentMillis(String member) {
+        Long heard = lastHeardMillis.get(member);
+        return environment.loop().nowMillis() - (heard != null ? heard : startedMillis);
     }
 
     private void scheduleTick() {
@@ -169,6 +214,10 @@ public final class NodeRuntime implements ConsensusNode {
 
     private void receive(Envelope envelope) {
         environment.loop().execute(() -> {
+            lastHeardMillis.put(envelope.from(), environment.loop().nowMillis());
+            if (envelope.groupId().equals(LIVENESS_GROUP)) {
+                return;
+            }
             GroupRuntime group = groups.get(envelope.groupId());
             if (group == null || !memberId.equals(envelope.to())) {
                 // Unknown groups are dropped and counted, never buffered: memory stays bounded.
@@ -218,6 +267,8 @@ public final class NodeRuntime implements ConsensusNode {
             }
         }
         transport.updateMembers(members.values());
+        members.remove(memberId);
+        peers = List.copyOf(members.keySet());
     }
 
     private void storageFailed(Throwable failure) {

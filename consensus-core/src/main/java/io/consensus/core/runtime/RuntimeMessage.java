@@ -38,6 +38,13 @@ sealed interface RuntimeMessage {
     /** The receiver has {@code nextOffset} bytes of the snapshot at {@code index}; {@code installed} once done. */
     record SnapshotAck(long index, long nextOffset, boolean installed) implements RuntimeMessage {}
 
+    /**
+     * Asks a quiescent member of the group to tick again: sent to the leader by a follower that
+     * something other than the leader woke (a candidate, local work), and to every member by a
+     * leader whose group closes, so no one sleeps waiting for a leader that will not speak.
+     */
+    record Wake() implements RuntimeMessage {}
+
     byte PROTOCOL = 0;
     byte FORWARD = 1;
     // 2 and 3 were reads forwarded with their query, before followers served reads themselves.
@@ -45,6 +52,7 @@ sealed interface RuntimeMessage {
     byte SNAPSHOT_ACK = 5;
     byte READ_INDEX_REQUEST = 6;
     byte READ_INDEX_REPLY = 7;
+    byte WAKE = 8;
 
     static byte[] encode(RuntimeMessage message) {
         if (message instanceof Protocol p) {
@@ -74,6 +82,8 @@ sealed interface RuntimeMessage {
                     out.writeLong(c.offset());
                     out.writeBoolean(c.last());
                     writeBytes(out, c.bytes());
+            } else if (message instanceof Wake) {
+                    out.writeByte(WAKE);
             } else if (message instanceof SnapshotAck a) {
                     out.writeByte(SNAPSHOT_ACK);
                     out.writeLong(a.index());
@@ -123,6 +133,7 @@ sealed interface RuntimeMessage {
                     yield new SnapshotChunk(meta, offset, last, readBytes(in, payload.length));
                 }
                 case SNAPSHOT_ACK -> new SnapshotAck(in.readLong(), in.readLong(), in.readBoolean());
+                case WAKE -> new Wake();
                 default -> throw new IllegalArgumentException("unknown runtime message type " + type);
             };
         } catch (IOException e) {

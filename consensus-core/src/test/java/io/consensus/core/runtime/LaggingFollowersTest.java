@@ -23,7 +23,7 @@ class LaggingFollowersTest {
 
     private static GroupStatus status(Role role, FollowerProgress... followers) {
         Membership membership = Membership.ofVoters(new TreeSet<>(List.of(Member.local("n1"), Member.local("n2"), Member.local("n3"))));
-        return new GroupStatus("g", "n1", "raft", role, "n1", 3, "term 3", 500, 500, membership, List.of(followers));
+        return new GroupStatus("g", "n1", "raft", role, "n1", 3, "term 3", 500, 500, membership, List.of(followers), false);
     }
 
     @Test

@@ -35,6 +35,8 @@ final class Clients {
     static final int MAX_READ_ATTEMPTS = 3;
     private static final int KEYS_PER_WINDOW = 3;
     private static final int OPS_PER_WINDOW = 60;
+    /** About one operation in this many starts a lull. */
+    private static final int LULL_ONE_IN = 250;
     private static final RuntimeException CLIENT_TIMEOUT = new RuntimeException("client gave up waiting");
     private static final RuntimeException MEMBER_DOWN = new RuntimeException("connection refused: member down");
     private static final RuntimeException CONNECTION_LOST = new RuntimeException("connection lost: member crashed");
@@ -108,6 +110,11 @@ final class Clients {
     private long nextToken;
     private long lastStamp;
     private Op liveness;
+    /**
+     * Until then no client starts an operation: a lull of 2 to 5 election timeouts, long enough for
+     * the group to go quiescent while the faults go on (a leader crashing in its sleep, a partition).
+     */
+    private long lullUntilMicros;
 
     /**
      * @param commands null for the key-value workload, else the generator of a custom state
@@ -192,6 +199,16 @@ final class Clients {
 
     private void next(int client) {
         if (issued >= target || run.stopped()) {
+            return;
+        }
+        long now = scheduler.nowMicros();
+        if (lullUntilMicros <= now && random.nextInt(LULL_ONE_IN) == 0) {
+            lullUntilMicros = now + run.electionTimeoutMicros() * 2 + random.nextLong(run.electionTimeoutMicros() * 3);
+            coverage.lulls++;
+            run.note("client", "lull: no operations for " + (lullUntilMicros - now) / 1000 + " ms");
+        }
+        if (now < lullUntilMicros) {
+            scheduler.after(lullUntilMicros - now + random.nextLong(5_000), null, this, () -> next(client));
             return;
         }
         Op op = generate(client, issued++);

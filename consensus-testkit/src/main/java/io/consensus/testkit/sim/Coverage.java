@@ -15,6 +15,8 @@ public final class Coverage {
     long staleReads;
     long leaderChanges;
     long crashes;
+    long quiescentLeaderCrashes;
+    long lulls;
     long tornCrashes;
     long pauses;
     long partitions;
@@ -41,6 +43,10 @@ public final class Coverage {
     public long leaderChanges() { return leaderChanges; }
     public long crashes() { return crashes; }
     public long tornCrashes() { return tornCrashes; }
+    /** Crashes of a leader whose group was quiescent (asleep) at the time. */
+    public long quiescentLeaderCrashes() { return quiescentLeaderCrashes; }
+    /** Spells of several election timeouts in which the clients started nothing. */
+    public long lulls() { return lulls; }
     public long pauses() { return pauses; }
     public long partitions() { return partitions; }
     public long snapshotInstalls() { return snapshotInstalls; }
@@ -74,6 +80,8 @@ public final class Coverage {
         staleReads += other.staleReads;
         leaderChanges += other.leaderChanges;
         crashes += other.crashes;
+        quiescentLeaderCrashes += other.quiescentLeaderCrashes;
+        lulls += other.lulls;
         tornCrashes += other.tornCrashes;
         pauses += other.pauses;
         partitions += other.partitions;
@@ -98,7 +106,7 @@ public final class Coverage {
     public synchronized String toString() {
         return "runs=" + runs + " ops(ok=" + operationsOk + " unknown=" + operationsUnknown + " failed=" + operationsFailed
                 + " stale=" + staleReads + ") leaderChanges=" + leaderChanges + " crashes=" + crashes + " (torn "
-                + tornCrashes + ") pauses=" + pauses + " partitions=" + partitions + " snapshotInstalls="
+                + tornCrashes + ", quiescent leaders " + quiescentLeaderCrashes + ") lulls=" + lulls + " pauses=" + pauses + " partitions=" + partitions + " snapshotInstalls="
                 + snapshotInstalls + " logTruncations=" + logTruncations + " membershipChanges=" + membershipChanges
                 + " (refused " + membershipChangesRefused + ", unknown " + membershipChangesUnknown + "; members started "
                 + membersStarted + ", leaders removed " + leaderRemovals + ") transfers=" + transfers + " (failed "

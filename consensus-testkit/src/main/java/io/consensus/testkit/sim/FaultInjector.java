@@ -1,5 +1,6 @@
 package io.consensus.testkit.sim;
 
+import io.consensus.api.GroupStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -144,6 +145,10 @@ final class FaultInjector {
     }
 
     private long crash(SimMember member, long down) {
+        GroupStatus status = member.status();
+        if (status != null && status.isLeader() && status.quiescent()) {
+            coverage.quiescentLeaderCrashes++;
+        }
         boolean tear = random.nextDouble() < model.tearProbability();
         run.crash(member, tear);
         scheduler.after(down, null, this, () -> {

@@ -169,6 +169,9 @@ final class Run implements SimMember.Hooks, SimMember.Timing {
                     + "configuration applied the same commands (or clients or the operator did not finish)",
                     statusReport(), null, null);
         }
+        if (settings.checkQuiescence()) {
+            checkQuiescence();
+        }
         stopped = true;
         operator.checkFinal(finalMembership());
         compareStates();
@@ -181,6 +184,60 @@ final class Run implements SimMember.Hooks, SimMember.Timing {
                         firstUnordered(violation));
             }
         }
+    }
+
+    /**
+     * The settled group, left idle, must go quiescent and then stay silent (node liveness messages
+     * aside); its leader, crashed in its sleep, must be replaced and a write must complete.
+     */
+    private void checkQuiescence() {
+        long asleepBy = scheduler.nowMicros() + electionTimeoutMicros * 6;
+        if (!runUntil(this::allQuiescent, asleepBy)) {
+            throw failure("an idle group did not go quiescent within 6 election timeouts", statusReport(), null, null);
+        }
+        long sent = network.groupMessagesSent();
+        runUntil(() -> false, scheduler.nowMicros() + electionTimeoutMicros * 2);
+        if (network.groupMessagesSent() != sent) {
+            throw failure("a quiescent group sent " + (network.groupMessagesSent() - sent) + " messages in two election "
+                    + "timeouts", statusReport(), null, null);
+        }
+        if (finalMembership().voters().size() < 3) {
+            return; // without its leader the group would have no quorum: nothing to check
+        }
+        SimMember sleeper = leader();
+        coverage.quiescentLeaderCrashes++;
+        crash(sleeper, false);
+        long crashedAt = scheduler.nowMicros();
+        clients.startLiveness("after-quiet", "after-quiet-" + seed);
+        if (!runUntil(() -> clients.liveness().finished, crashedAt + settings.livenessBoundMillis() * 1000)) {
+            throw failure("no progress: the leader " + sleeper.id + " crashed while the group was quiescent at "
+                    + millis(crashedAt) + ", and a write did not complete within " + settings.livenessBoundMillis()
+                    + " ms", statusReport(), null, null);
+        }
+        restart(sleeper);
+        for (SimMember member : members) {
+            GroupStatus status = member.status();
+            if (status != null) {
+                livenessIndex = Math.max(livenessIndex, status.appliedIndex());
+            }
+        }
+        if (!runUntil(this::converged, scheduler.nowMicros() + clientTimeoutMicros * (Clients.MAX_WRITE_ATTEMPTS + 2))) {
+            throw failure("members did not converge after the quiescent leader's crash and restart", statusReport(),
+                    null, null);
+        }
+    }
+
+    private boolean allQuiescent() {
+        if (leader() == null) {
+            return false;
+        }
+        for (SimMember member : finalMembers()) {
+            GroupStatus status = member.status();
+            if (status == null || !status.quiescent()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void healEverything() {

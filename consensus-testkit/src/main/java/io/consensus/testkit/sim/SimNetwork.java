@@ -23,6 +23,7 @@ final class SimNetwork {
     private final Trace trace;
     private final Coverage coverage;
     private final List<String> ids;
+    private long groupMessagesSent;
     private final List<Transport.Receiver> receivers = new ArrayList<>();
     private boolean[][] blocked;
     private NetworkModel model;
@@ -136,7 +137,15 @@ final class SimNetwork {
         return false;
     }
 
+    /** Envelopes of a group (not node liveness messages) handed to the network so far. */
+    long groupMessagesSent() {
+        return groupMessagesSent;
+    }
+
     private void send(Envelope envelope) {
+        if (!envelope.groupId().isEmpty()) {
+            groupMessagesSent++;
+        }
         int from = ids.indexOf(envelope.from());
         int to = ids.indexOf(envelope.to());
         if (from < 0 || to < 0) {

@@ -46,7 +46,8 @@ public final class Simulation {
                     NetworkModel network, FaultModel faults, double clockDriftBound, long clockOffsetMaxMillis,
                     UnaryOperator<ConsensusConfig.Builder> configure, Supplier<StateMachine> stateMachine,
                     Function<RandomGenerator, byte[]> commands, boolean oneLeaderPerEra, long livenessBoundMillis,
-                    long maxWorkloadMillis, long fsyncMaxMicros, Reconfiguration reconfiguration) {}
+                    long maxWorkloadMillis, long fsyncMaxMicros, Reconfiguration reconfiguration,
+                    boolean checkQuiescence) {}
 
     private final Settings settings;
 
@@ -157,6 +158,7 @@ public final class Simulation {
         private long livenessBoundMillis = 30_000;
         private long maxWorkloadMillis = -1;
         private long fsyncMaxMicros = 5_000;
+        private boolean checkQuiescence;
 
         private Builder() {}
 
@@ -272,6 +274,18 @@ public final class Simulation {
             return this;
         }
 
+        /**
+         * After the run has settled, leaves the group idle and checks that every member goes quiescent
+         * within a few election timeouts and the group then sends nothing but node liveness messages;
+         * then crashes the sleeping leader and checks a write still completes within the liveness
+         * bound. For protocols whose cores implement {@link io.consensus.api.spi.ProtocolCore#quiescent()}
+         * (default false).
+         */
+        public Builder checkQuiescence(boolean value) {
+            checkQuiescence = value;
+            return this;
+        }
+
         public Simulation build() {
             if (protocolInstance == null && protocolName == null) {
                 throw new IllegalStateException("a protocol is required: protocol(instance) or protocol(name)");
@@ -285,7 +299,7 @@ public final class Simulation {
             long workload = maxWorkloadMillis > 0 ? maxWorkloadMillis : 60_000 + 50L * operations;
             return new Simulation(new Settings(protocolInstance, protocolName, members, operations, clients, network,
                     faults, clockDriftBound, clockOffsetMaxMillis, configure, stateMachine, commands, oneLeaderPerEra,
-                    livenessBoundMillis, workload, fsyncMaxMicros, reconfiguration));
+                    livenessBoundMillis, workload, fsyncMaxMicros, reconfiguration, checkQuiescence));
         }
     }
 }
