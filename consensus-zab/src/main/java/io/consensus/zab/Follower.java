@@ -12,6 +12,7 @@ import io.consensus.zab.ZabMessage.NewLeader;
 import io.consensus.zab.ZabMessage.Ping;
 import io.consensus.zab.ZabMessage.PingAck;
 import io.consensus.zab.ZabMessage.Proposal;
+import io.consensus.zab.ZabMessage.Quiesce;
 import io.consensus.zab.ZabMessage.Resync;
 import io.consensus.zab.ZabMessage.Snap;
 import io.consensus.zab.ZabMessage.TakeOver;
@@ -90,6 +91,8 @@ final class Follower {
             onCommitPoint(m.commitIndex());
         } else if (message instanceof Commit m) {
             onCommitPoint(m.commitIndex());
+        } else if (message instanceof Quiesce m) {
+            onQuiesce(m);
         } else if (message instanceof NewLeader m) {
             onNewLeader(m);
         } else if (message instanceof UpToDate m) {
@@ -113,6 +116,8 @@ final class Follower {
         } else if (message instanceof Ping m) {
             return m.epoch();
         } else if (message instanceof Commit m) {
+            return m.epoch();
+        } else if (message instanceof Quiesce m) {
             return m.epoch();
         } else if (message instanceof NewLeader m) {
             return m.epoch();
@@ -362,10 +367,31 @@ final class Follower {
         }
     }
 
+    /**
+     * The leader quiesces. This member needs no ticks until the next message if it holds exactly the
+     * leader's history, all of it committed; otherwise it reports its history, which wakes the leader
+     * and has it catch this member up. (In broadcast a follower sends nothing on its own timer, so a
+     * quiescent one stays silent.)
+     */
+    private void onQuiesce(Quiesce m) {
+        long last = m.commitIndex();
+        onCommitPoint(last);
+        if (phase == Phase.BROADCAST && upToDate && core.lastIndex() == last && matchedIndex >= last
+                && core.commitIndex == last && core.eraAt(last) == epoch) {
+            core.quiescent = true;
+        } else {
+            reportHistory(); // not rate-limited: a sleeping leader would not hear of this member otherwise
+        }
+    }
+
     private void resync() {
         if (core.now - lastResyncTick < core.heartbeatTicks) {
             return; // one report per heartbeat interval is enough
         }
+        reportHistory();
+    }
+
+    private void reportHistory() {
         lastResyncTick = core.now;
         core.out.send(leaderId, new Resync(epoch, core.history()));
     }

@@ -1,6 +1,7 @@
 package io.consensus.zab;
 
 import io.consensus.api.FollowerProgress;
+import io.consensus.api.Member;
 import io.consensus.api.Membership;
 import io.consensus.api.RejectedException.Reason;
 import io.consensus.api.spi.EntryKind;
@@ -19,6 +20,7 @@ import io.consensus.zab.ZabMessage.NewEpoch;
 import io.consensus.zab.ZabMessage.NewLeader;
 import io.consensus.zab.ZabMessage.PingAck;
 import io.consensus.zab.ZabMessage.Proposal;
+import io.consensus.zab.ZabMessage.Quiesce;
 import io.consensus.zab.ZabMessage.Resync;
 import io.consensus.zab.ZabMessage.Snap;
 import io.consensus.zab.ZabMessage.TakingOver;
@@ -63,12 +65,18 @@ final class Leader {
     private int heartbeatElapsed;
     private int checkQuorumElapsed;
     private long commitSent;
+    /**
+     * When the group was last in use: a client asked something of this leader (proposal, read, change,
+     * transfer), or a follower sent anything but a PING answer.
+     */
+    private long lastActivityTick;
 
     Leader(ZabCore core, long transferFrom) {
         this.core = core;
         this.transferFrom = transferFrom;
         this.maxAcceptedSeen = core.meta.acceptedEpoch();
         this.startTick = core.now;
+        this.lastActivityTick = core.now;
         this.reads = new ReadTracker(core, this);
         this.changes = new MembershipChanges(core, this);
     }
@@ -89,6 +97,11 @@ final class Leader {
     // ---- inputs --------------------------------------------------------------------------------
 
     void receive(String from, ZabMessage message) {
+        if (!(message instanceof PingAck)) {
+            // Replication traffic: more may still be on its way (the answer to a resent or duplicated
+            // message), and it would wake a leader that quiesced now.
+            lastActivityTick = core.now;
+        }
         if (message instanceof FollowerInfo m) {
             onFollowerInfo(from, m);
             return;
@@ -127,6 +140,10 @@ final class Leader {
         tryChooseEpoch(); // a lease this member granted may have run out
         if (heartbeatElapsed >= core.heartbeatTicks) {
             heartbeatElapsed = 0;
+            if (mayQuiesce()) {
+                quiesce();
+                return;
+            }
             heartbeat();
         }
         sendPendingCommit();
@@ -536,6 +553,79 @@ final class Leader {
             peer.ackedSinceHeartbeat = false;
         }
         reads.heartbeat();
+    }
+
+    // ---- quiescence ----------------------------------------------------------------------------
+
+    /** A client asked something: the group is in use, so it stays awake for an election timeout. */
+    void requested() {
+        lastActivityTick = core.now;
+    }
+
+    /**
+     * Whether the group may go quiescent: in no use for an election timeout (see
+     * {@link #lastActivityTick}); nothing in flight (every transaction committed, durable here and its
+     * commit point sent; no read, change or transfer); every member of the configuration at rest (see
+     * {@link #atRest}); and no member the configuration no longer counts still following. The runtime
+     * sends node liveness messages only to members, so such a follower, asleep, would take this leader
+     * for gone and wake the group looking for one: the group stays awake until that member is stopped
+     * (silent, it is no longer waited for).
+     */
+    private boolean mayQuiesce() {
+        long last = core.lastIndex();
+        if (!core.context.config().quiesce() || core.now - lastActivityTick < core.electionTicks
+                || phase != Phase.BROADCAST || core.transfer != null || changes.inProgress() || changes.removedSelf()
+                || !reads.idle() || core.commitIndex != last || commitSent != last || core.durableIndex < last) {
+            return false;
+        }
+        Membership membership = core.membership();
+        for (Member member : membership.all()) {
+            if (!member.id().equals(core.self) && !peers.containsKey(member.id())) {
+                return false; // not connected (down, or looking for a leader): it keeps the group awake
+            }
+        }
+        for (Peer peer : peers.values()) {
+            boolean member = membership.member(peer.id).isPresent();
+            if (member ? !atRest(peer, last) : heardFromLately(peer)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether a follower may sleep: synchronized, no snapshot on its way, every transaction up to
+     * {@code last} acknowledged; it answered the latest PING round (so no late answer wakes us again);
+     * and it was heard from lately, so a leader cut off keeps pinging (and CheckQuorum finds out) and
+     * a member that is down keeps the group awake until it is back or removed.
+     */
+    private boolean atRest(Peer peer, long last) {
+        return peer.phase == Peer.Phase.SYNCED && !peer.snapshotPending && !peer.snapshotStreaming
+                && peer.progress.matchIndex() == last && peer.progress.inflight() == 0
+                && peer.ackedRound >= reads.lastRound() && heardFromLately(peer);
+    }
+
+    /** Heard from within two heartbeat intervals: it answered the last round or the one before. */
+    private boolean heardFromLately(Peer peer) {
+        return core.now - peer.lastContactTick <= 2L * core.heartbeatTicks;
+    }
+
+    /**
+     * Tells every member to stop ticking, and stops: no PINGs until the next input. The lease ends
+     * (time stands still for a quiescent core), and CheckQuorum counts afresh once awake: what was
+     * heard before the sleep says nothing of who is reachable after it.
+     */
+    private void quiesce() {
+        Membership membership = core.membership();
+        for (Peer peer : peers.values()) {
+            if (membership.member(peer.id).isPresent()) {
+                core.out.send(peer.id, new Quiesce(epoch, core.commitIndex));
+            }
+            peer.takeRecentlyActive();
+        }
+        reads.dropLease();
+        checkQuorumElapsed = 0;
+        core.quiescent = true;
     }
 
     /** CheckQuorum: whether a quorum (with us) was heard from since the last check. */

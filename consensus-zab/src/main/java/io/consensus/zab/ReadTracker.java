@@ -134,6 +134,26 @@ final class ReadTracker {
         leaseRevoked = true;
     }
 
+    /** Whether no read waits for a round or is in one. */
+    boolean idle() {
+        return pending.isEmpty() && !roundNeeded;
+    }
+
+    /** The last round started (0 before the first). */
+    long lastRound() {
+        return nextRound - 1;
+    }
+
+    /**
+     * The leader quiesces, and its sense of time stops until it wakes: the lease ends here, and answers
+     * to rounds sent before can never renew it, however late they arrive (their send ticks are
+     * forgotten, and a confirmed round without one extends nothing).
+     */
+    void dropLease() {
+        leaseUntilTick = ZabCore.NEVER;
+        sentTick.clear();
+    }
+
     void failAll(String reason) {
         for (PendingRead read : pending) {
             core.out.outcome(RequestOutcome.failed(read.readId(), Reason.NO_LEADER, core.self + " stopped leading: " + reason));

@@ -18,6 +18,7 @@ import io.consensus.zab.ZabMessage.PeerState;
 import io.consensus.zab.ZabMessage.Ping;
 import io.consensus.zab.ZabMessage.PingAck;
 import io.consensus.zab.ZabMessage.Proposal;
+import io.consensus.zab.ZabMessage.Quiesce;
 import io.consensus.zab.ZabMessage.Resync;
 import io.consensus.zab.ZabMessage.Snap;
 import io.consensus.zab.ZabMessage.TakeOver;
@@ -71,6 +72,7 @@ public final class ZabCodec implements MessageCodec {
     private static final int RESYNC = 15;
     private static final int TAKE_OVER = 16;
     private static final int TAKING_OVER = 17;
+    private static final int QUIESCE = 18;
 
     private static final EntryKind[] KINDS = EntryKind.values();
     private static final PeerState[] STATES = PeerState.values();
@@ -149,6 +151,8 @@ public final class ZabCodec implements MessageCodec {
             out.writeByte(RESYNC);
             out.writeLong(m.epoch());
             writeHistory(out, m.history());
+        } else if (message instanceof Quiesce m) {
+            writePair(out, QUIESCE, m.epoch(), m.commitIndex());
         } else if (message instanceof TakeOver m) {
             out.writeByte(TAKE_OVER);
             out.writeLong(m.epoch());
@@ -273,6 +277,8 @@ public final class ZabCodec implements MessageCodec {
                 long epoch = nonNegative(in.readLong(), "epoch");
                 return new Resync(epoch, readHistory(in));
             }
+            case QUIESCE:
+                return new Quiesce(nonNegative(in.readLong(), "epoch"), nonNegative(in.readLong(), "quiesce commit index"));
             case TAKE_OVER:
                 return new TakeOver(nonNegative(in.readLong(), "epoch"));
             case TAKING_OVER:

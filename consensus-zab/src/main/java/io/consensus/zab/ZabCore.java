@@ -104,6 +104,8 @@ public final class ZabCore implements ProtocolCore {
     long[] virtualBase;
     /** How this member was last synchronized (DIFF, TRUNC, SNAP), for status and tests. */
     Histories.Mode lastSyncMode;
+    /** Until the next input, no ticks are needed (see {@link #quiescent()}); never persisted. */
+    boolean quiescent;
     private CoreState reported;
 
     public ZabCore(CoreContext context, ZabFaults faults) {
@@ -164,6 +166,7 @@ public final class ZabCore implements ProtocolCore {
 
     @Override
     public void tick() {
+        quiescent = false;
         now++;
         refreshSnapshot();
         if (role == ZabRole.LEADING) {
@@ -180,6 +183,7 @@ public final class ZabCore implements ProtocolCore {
         if (from == null || from.equals(self) || !(message instanceof ZabMessage)) {
             return; // not ours to use: dropped
         }
+        quiescent = false; // a Quiesce from our leader sets it again
         refreshSnapshot();
         if (message instanceof Notification n) {
             onNotification(from, n);
@@ -236,42 +240,52 @@ public final class ZabCore implements ProtocolCore {
 
     @Override
     public boolean propose(byte[] commands) {
+        quiescent = false;
         refreshSnapshot();
         if (role != ZabRole.LEADING || !leader.acceptsProposals()) {
             return false;
         }
+        leader.requested();
         leader.append(EntryKind.COMMANDS, commands);
         return true;
     }
 
     @Override
     public void read(long readId, ReadConsistency consistency) {
+        quiescent = false;
         refreshSnapshot();
         if (consistency == ReadConsistency.STALE) {
             out.grantRead(readId, emittedIndex);
         } else if (role != ZabRole.LEADING) {
             out.outcome(RequestOutcome.failed(readId, Reason.NO_LEADER, notLeader()));
         } else {
+            leader.requested();
             leader.reads.read(readId, consistency);
         }
     }
 
     @Override
     public void changeMembership(long requestId, MembershipChange change) {
+        quiescent = false;
         refreshSnapshot();
         if (role != ZabRole.LEADING) {
             out.outcome(RequestOutcome.failed(requestId, Reason.NO_LEADER, notLeader()));
         } else {
+            leader.requested();
             leader.changes.request(requestId, change);
         }
     }
 
     @Override
     public void transferLeadership(long requestId, String targetId) {
+        quiescent = false;
         refreshSnapshot();
         if (role != ZabRole.LEADING || !leader.established()) {
             out.outcome(RequestOutcome.failed(requestId, Reason.NO_LEADER, notLeader()));
-        } else if (targetId.equals(self)) {
+            return;
+        }
+        leader.requested();
+        if (targetId.equals(self)) {
             out.outcome(RequestOutcome.ok(requestId));
         } else if (transfer != null) {
             out.outcome(RequestOutcome.failed(requestId, Reason.INVALID, "a transfer to " + transfer.target
@@ -305,6 +319,7 @@ public final class ZabCore implements ProtocolCore {
 
     @Override
     public void snapshotInstalled(String from, SnapshotMeta meta) {
+        quiescent = false;
         // The runtime installed the snapshot durably and replaced the log up to it; what followed it is
         // either gone (today's runtime truncates the whole log) or kept when it extends the snapshot.
         configs.snapshotInstalled(meta);
@@ -327,6 +342,11 @@ public final class ZabCore implements ProtocolCore {
     public void applied(long index) {
         appliedIndex = Math.max(appliedIndex, index);
         refreshSnapshot();
+    }
+
+    @Override
+    public boolean quiescent() {
+        return quiescent;
     }
 
     @Override

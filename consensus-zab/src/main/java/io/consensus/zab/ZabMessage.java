@@ -179,6 +179,17 @@ public sealed interface ZabMessage extends ProtocolMessage {
     record PingAck(long epoch, long round, boolean synced) implements ZabMessage {}
 
     /**
+     * The leader has nothing in flight and every member holds its whole history, all committed: stop
+     * ticking until the next message (quiescence). The leader's last transaction is committed and of
+     * its epoch, so {@code (epoch, commitIndex)} names its zxid. A follower whose history is not exactly
+     * that answers with a {@link Resync}, which wakes the leader to catch it up.
+     *
+     * @param epoch       the leader's epoch
+     * @param commitIndex the leader's commit index, which is also its last index
+     */
+    record Quiesce(long epoch, long commitIndex) implements ZabMessage {}
+
+    /**
      * Leadership transfer: the established leader of {@code epoch}, which has stopped proposing and
      * whose every transaction the receiving follower acknowledged, asks it to lead at once.
      */

@@ -71,7 +71,7 @@ final class ZabCluster {
     final class Node {
         final String id;
         final boolean bootstrapMember;
-        final ConsensusConfig config;
+        ConsensusConfig config;
         MemoryNodeStorage storage = new MemoryNodeStorage();
         LogStorage log;
         ZabCore core;
@@ -129,6 +129,10 @@ final class ZabCluster {
     boolean keepSnapshotSuffix;
     /** Crash with a torn tail: keep a random prefix of unsynced writes. */
     boolean tornCrashes;
+    /** Whether leaders may quiesce (see {@link #quiescing()}). */
+    private boolean quiesce;
+    /** Messages handed to the network so far. */
+    long messagesSent;
 
     // Safety bookkeeping.
     final Map<Long, String> leaderOfEpoch = new HashMap<>();
@@ -198,6 +202,20 @@ final class ZabCluster {
         }
     }
 
+    /**
+     * Lets leaders quiesce. Off by default: this harness ticks every core it is told to, where the
+     * runtime would let a quiescent one sleep, so most scenarios here keep the always-ticking protocol.
+     * Call before {@link #start()}.
+     */
+    ZabCluster quiescing() {
+        quiesce = true;
+        List<String> all = new ArrayList<>(nodes.keySet());
+        for (Node node : nodes.values()) {
+            node.config = config(node.id, all);
+        }
+        return this;
+    }
+
     static List<String> ids(int members) {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < members; i++) {
@@ -217,7 +235,7 @@ final class ZabCluster {
         return ConsensusConfig.builder().memberId(id).members(list).protocol("zab")
                 .storage(ConsensusConfig.StorageKind.MEMORY_UNSAFE).tick(Duration.ofMillis(1))
                 .electionTimeout(Duration.ofMillis(electionTicks)).heartbeatInterval(Duration.ofMillis(heartbeatTicks))
-                .leaseDriftBound(0.1).build();
+                .leaseDriftBound(0.1).quiesce(quiesce).build();
     }
 
     Membership initialMembership() {
@@ -368,6 +386,7 @@ final class ZabCluster {
     private void send(String from, Outbound outbound) {
         // Every message goes through the codec, as it would on the wire.
         byte[] bytes = ZabCodec.INSTANCE.encode(outbound.message());
+        messagesSent++;
         network.add(new Msg(from, outbound.to(), (ZabMessage) ZabCodec.INSTANCE.decode(bytes)));
     }
 
@@ -632,6 +651,24 @@ final class ZabCluster {
         for (Node node : nodes.values()) {
             tick(node.id);
         }
+    }
+
+    /**
+     * Like {@link #run}, but as the runtime does: a quiescent core is not ticked. Returns how many
+     * messages were sent meanwhile.
+     */
+    long runSkippingQuiescent(int ticks) {
+        long before = messagesSent;
+        for (int i = 0; i < ticks; i++) {
+            deliverAll();
+            for (Node node : nodes.values()) {
+                if (node.up && !node.core.quiescent()) {
+                    tick(node.id);
+                }
+            }
+        }
+        deliverAll();
+        return messagesSent - before;
     }
 
     /** Ticks and delivers until {@code done} holds (or fails after {@code maxTicks}). */

@@ -20,6 +20,7 @@ import io.consensus.zab.ZabMessage.PeerState;
 import io.consensus.zab.ZabMessage.Ping;
 import io.consensus.zab.ZabMessage.PingAck;
 import io.consensus.zab.ZabMessage.Proposal;
+import io.consensus.zab.ZabMessage.Quiesce;
 import io.consensus.zab.ZabMessage.Resync;
 import io.consensus.zab.ZabMessage.Snap;
 import io.consensus.zab.ZabMessage.TakeOver;
@@ -52,7 +53,7 @@ class ZabCodecTest {
                 new Proposal(6, 7, 3, entries, 5), new Proposal(6, 12, 4, List.of(), 12),
                 new NewLeader(6, 26), new Ack(6, 30, true), new Ack(6, 3, false),
                 new UpToDate(6, 26), new Commit(6, 31), new Ping(6, 31, 99), new PingAck(6, 99, true),
-                new Resync(6, HISTORY), new TakeOver(6), new TakingOver(6));
+                new Resync(6, HISTORY), new TakeOver(6), new TakingOver(6), new Quiesce(6, 31), new Quiesce(0, 0));
     }
 
     @Test
@@ -113,6 +114,10 @@ class ZabCodecTest {
         byte[] negative = CODEC.encode(new Commit(1, 2));
         negative[2] = (byte) 0x80; // epoch's sign bit
         assertThatThrownBy(() -> CODEC.decode(negative)).hasMessageContaining("epoch").hasMessageContaining("negative");
+        byte[] quiesce = CODEC.encode(new Quiesce(1, 2));
+        quiesce[2 + 8] = (byte) 0x80; // the commit index's sign bit
+        assertThatThrownBy(() -> CODEC.decode(quiesce)).hasMessageContaining("quiesce commit index")
+                .hasMessageContaining("negative");
         byte[] kind = CODEC.encode(new Proposal(1, 0, 0, List.of(LogEntry.noop(1, 1)), 0));
         kind[2 + 32 + 4 + 16] = 42; // the entry's kind byte
         assertThatThrownBy(() -> CODEC.decode(kind)).hasMessageContaining("unknown kind 42");
