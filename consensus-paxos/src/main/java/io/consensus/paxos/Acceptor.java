@@ -10,9 +10,11 @@ import io.consensus.paxos.PaxosMessage.HeartbeatAck;
 import io.consensus.paxos.PaxosMessage.Learn;
 import io.consensus.paxos.PaxosMessage.Learned;
 import io.consensus.paxos.PaxosMessage.Nack;
+import io.consensus.paxos.PaxosMessage.NotMember;
 import io.consensus.paxos.PaxosMessage.Prepare;
 import io.consensus.paxos.PaxosMessage.ProbeGranted;
 import io.consensus.paxos.PaxosMessage.Promise;
+import io.consensus.paxos.PaxosMessage.Quiesce;
 import io.consensus.paxos.PaxosMessage.TimeoutNow;
 import java.util.List;
 
@@ -34,7 +36,11 @@ final class Acceptor {
     // ---- phase 1 ---------------------------------------------------------------------------------
 
     void onPrepare(String from, Prepare m) {
-        if (!core.mayPromise(m.ballot()) || leaseHolds(from, m.transferFrom()) || unknownMember(from)) {
+        if (unknownMember(from)) {
+            core.out.send(from, new NotMember(m.ballot(), core.configs.slotOf(core.commitIndex + 1)));
+            return;
+        }
+        if (!core.mayPromise(m.ballot()) || leaseHolds(from, m.transferFrom())) {
             core.out.send(from, new Nack(m.ballot(), core.promised));
             return;
         }
@@ -164,11 +170,49 @@ final class Acceptor {
             return;
         }
         core.followLeader(from, m.ballot());
-        core.learnCommit(m.ballot(), m.commit());
-        if (core.joined == PaxosMetadata.NOT_JOINED && core.commitIndex >= m.commit()) {
-            core.join(m.ballot());
-        }
+        learnFromLeader(m.ballot(), m.commit());
         core.acknowledge(from, new HeartbeatAck(m.ballot(), m.seq(), core.commitIndex));
+    }
+
+    /**
+     * The leader quiesces. A member that has learnt every slot up to the leader's last one, and holds
+     * no later slot of its ballot (a Quiesce overtaken by newer proposals), needs no ticks until the
+     * next message and does not answer; any other answers, which wakes the leader to catch it up.
+     * Later slots of older ballots do not keep it awake: they are not chosen (the leader's phase 1
+     * would have recovered them), and only a new proposal in their slot replaces them.
+     */
+    void onQuiesce(String from, Quiesce m) {
+        if (refuse(from, m.ballot())) {
+            return;
+        }
+        core.followLeader(from, m.ballot());
+        learnFromLeader(m.ballot(), m.commit());
+        if (core.commitIndex == m.commit() && !holdsAfter(m.commit(), m.ballot())) {
+            core.quiescent = true;
+        } else {
+            core.acknowledge(from, new Learned(m.ballot(), core.commitIndex));
+        }
+    }
+
+    /**
+     * Learns what the leader of {@code ballot} says is chosen; a member that lost its disk rejoins once
+     * it has learnt all of it.
+     */
+    private void learnFromLeader(long ballot, long leaderCommit) {
+        core.learnCommit(ballot, leaderCommit);
+        if (core.joined == PaxosMetadata.NOT_JOINED && core.commitIndex >= leaderCommit) {
+            core.join(ballot);
+        }
+    }
+
+    /** Whether this acceptor holds a slot after {@code slot} accepted in {@code ballot}. */
+    private boolean holdsAfter(long slot, long ballot) {
+        for (long s = slot + 1; s <= core.log.lastIndex(); s++) {
+            if (core.log.eraAt(s) == ballot) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -13,6 +13,7 @@ import io.consensus.paxos.PaxosMessage.Heartbeat;
 import io.consensus.paxos.PaxosMessage.HeartbeatAck;
 import io.consensus.paxos.PaxosMessage.Learn;
 import io.consensus.paxos.PaxosMessage.Learned;
+import io.consensus.paxos.PaxosMessage.Quiesce;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +31,8 @@ import java.util.TreeSet;
  * slots). A slot is chosen when a quorum of its configuration accepted it in this ballot; the leader
  * learns that from the Accepted replies and tells everyone through the commit index it piggybacks on
  * Accepts and heartbeats, or sends the chosen values themselves to a replica that lags ({@link Learn}),
- * or its snapshot when they are compacted.
+ * or its snapshot when they are compacted. Once the group is idle and every member has learnt every
+ * slot it tells them all to stop ticking ({@link Quiesce}) and stops itself.
  */
 final class Leader {
 
@@ -54,6 +56,8 @@ final class Leader {
     final LeaderReads reads;
     private int heartbeatElapsed;
     private int checkQuorumElapsed;
+    /** When a client last asked something of this leader (proposal, read, change, transfer). */
+    private long lastRequestTick;
 
     final LeaderRequests requests;
 
@@ -77,6 +81,7 @@ final class Leader {
     }
 
     void start() {
+        lastRequestTick = core.now;
         for (LogEntry value : recovered) {
             if (value.index() != nextSlot || value.era() != ballot) {
                 throw new IllegalStateException("recovered " + value + " out of order at " + nextSlot);
@@ -242,6 +247,11 @@ final class Leader {
 
     void tick() {
         if (++heartbeatElapsed >= core.heartbeatTicks) {
+            forgetRemoved();
+            if (mayQuiesce()) {
+                quiesce();
+                return;
+            }
             reads.broadcast();
             for (Peer peer : peers.values()) {
                 if (peer.progress.inflight() > 0 && core.now - peer.lastAckTick >= 2L * core.heartbeatTicks) {
@@ -296,8 +306,13 @@ final class Leader {
         }
         peer.progress.markContact(core.now);
         peer.commit = m.commit(); // the latest report: it goes back when the member restarts
+        peer.ackedSeq = Math.max(peer.ackedSeq, m.seq());
         reads.onAck(from, m.seq());
-        if (m.commit() < reads.commitOfRound(m.seq())) {
+        long roundCommit = reads.commitOfRound(m.seq());
+        if (roundCommit >= 0) {
+            peer.caughtUpAtHeartbeat = m.commit() >= roundCommit;
+        }
+        if (m.commit() < roundCommit) {
             // It could not learn from the commit index alone (holes or values of older ballots).
             learn(peer);
         }
@@ -344,7 +359,64 @@ final class Leader {
         peer.learnSentThrough = entries.get(entries.size() - 1).index();
     }
 
-    /** Tracks every member of the chosen configuration and of the pending ones. */
+    // ---- quiescence ------------------------------------------------------------------------------
+
+    /** A client asked something: the group is in use, so it stays awake for an election timeout. */
+    void requested() {
+        lastRequestTick = core.now;
+    }
+
+    /**
+     * Whether the group may go quiescent: no client asked anything for an election timeout, nothing is
+     * in flight, every slot it proposed is chosen and durable here, and every member has learnt them all.
+     */
+    private boolean mayQuiesce() {
+        if (!core.context.config().quiesce() || core.now - lastRequestTick < core.electionTicks || !reads.established()
+                || !allChosen() || ownDurable < nextSlot - 1 || !reads.idle() || !requests.idle() || configPending()) {
+            return false;
+        }
+        for (Peer peer : peers.values()) {
+            if (!settled(peer)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether a member has learnt every slot, and no answer of its can still arrive to wake the leader:
+     * no Accept, Learn or snapshot in flight to it, and it answered the last heartbeat round. It must
+     * also have been heard from within two heartbeats: a leader cut off keeps heartbeating, so its
+     * quorum check still finds out, and a member that is down keeps the group awake until it is back
+     * or removed.
+     */
+    private boolean settled(Peer peer) {
+        return peer.commit >= nextSlot - 1 && peer.progress.inflight() == 0 && peer.ackedSeq >= reads.lastSeq()
+                && core.now - peer.learnSentTick >= 2L * core.heartbeatTicks
+                && core.now - peer.snapshotTick >= core.electionTicks
+                && core.now - peer.progress.lastContactTick() <= 2L * core.heartbeatTicks;
+    }
+
+    /**
+     * Tells every member to stop ticking, and stops: no heartbeat until the next input. The lease ends
+     * (time stands still for a quiescent core). The quorum check waits a whole election timeout once
+     * awake: the leader sent nothing while asleep, so it must not step down for want of answers the
+     * moment it wakes.
+     */
+    private void quiesce() {
+        for (Peer peer : peers.values()) {
+            core.out.send(peer.id, new Quiesce(ballot, core.commitIndex));
+        }
+        reads.dropLease();
+        heartbeatElapsed = 0;
+        checkQuorumElapsed = 0;
+        core.quiescent = true;
+    }
+
+    /**
+     * Tracks every member of the chosen configuration and of the pending ones, and the members a chosen
+     * configuration removed until they know it.
+     */
     private void refreshPeers() {
         List<Membership> configs = new ArrayList<>();
         configs.add(core.configs.at(core.commitIndex + 1));
@@ -360,10 +432,26 @@ final class Leader {
             }
         }
         ids.remove(core.self);
-        peers.keySet().retainAll(ids);
-        for (String id : ids) {
-            peers.computeIfAbsent(id, i -> new Peer(i, core.commitIndex + 1, core.now)).acceptor = voters.contains(id);
+        for (Peer peer : peers.values()) {
+            if (!ids.contains(peer.id) && peer.removedIn == 0) {
+                peer.removedIn = core.configs.slotOf(core.commitIndex + 1);
+                peer.acceptor = false;
+            }
         }
+        for (String id : ids) {
+            Peer peer = peers.computeIfAbsent(id, i -> new Peer(i, core.commitIndex + 1, core.now));
+            peer.acceptor = voters.contains(id);
+            peer.removedIn = 0;
+        }
+    }
+
+    /**
+     * Forgets the removed members that know it (they no longer campaign) or went silent (one that
+     * comes back learns of its removal from the refusal of its candidacy, {@link PaxosMessage.NotMember}).
+     */
+    private void forgetRemoved() {
+        peers.values().removeIf(p -> p.removedIn > 0
+                && (p.commit >= p.removedIn || core.now - p.progress.lastContactTick() > 2L * core.heartbeatTicks));
     }
 
     /** Leadership ended; {@code supersededBy} is the member whose higher ballot ended it, if known. */
@@ -386,6 +474,9 @@ final class Leader {
     List<FollowerProgress> progress(long tickMillis) {
         List<FollowerProgress> result = new ArrayList<>();
         for (Peer peer : peers.values()) {
+            if (peer.removedIn > 0) {
+                continue;
+            }
             long match = Math.max(peer.commit, peer.progress.matchIndex());
             result.add(new FollowerProgress(peer.id, match, Math.max(0, nextSlot - 1 - match),
                     Math.max(0, core.now - peer.progress.lastContactTick()) * tickMillis));

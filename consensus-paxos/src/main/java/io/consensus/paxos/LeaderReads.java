@@ -152,6 +152,26 @@ final class LeaderReads {
         }
     }
 
+    /** Whether no read waits for the leader to be established, for a round, or in one. */
+    boolean idle() {
+        return waiting.isEmpty() && unassigned.isEmpty() && rounds.values().stream().allMatch(r -> r.reads.isEmpty());
+    }
+
+    /** The last heartbeat round sent. */
+    long lastSeq() {
+        return seq;
+    }
+
+    /**
+     * The leader quiesces, and its sense of time stops until it wakes: the lease ends here, and the
+     * rounds sent so far are forgotten, so an answer to one can never renew the lease, however late
+     * it arrives (its send tick would look recent to a clock that stood still).
+     */
+    void dropLease() {
+        leaseStartTick = PaxosCore.NEVER;
+        rounds.clear();
+    }
+
     /** Leadership ended: every pending read fails (the runtime may retry it at the new leader). */
     void failAll(String detail) {
         List<Long> ids = new ArrayList<>();

@@ -45,6 +45,11 @@ final class LeaderRequests {
         return transferTarget != null;
     }
 
+    /** Whether no membership change or transfer is in progress. */
+    boolean idle() {
+        return changeRequest < 0 && transferTarget == null;
+    }
+
     void changeMembership(long requestId, MembershipChange change) {
         if (!leader.reads.established()) {
             fail(requestId, Reason.NO_LEADER, "the leader has not yet re-proposed what its predecessors accepted");
@@ -80,10 +85,11 @@ final class LeaderRequests {
                 fail(requestId, Reason.INVALID, c.memberId() + " is not a learner");
                 return;
             }
-            // Caught up means it has learnt every slot this leader knows chosen: one that has not may
-            // not promise yet, and a configuration whose quorums need it could never elect a leader.
+            // Caught up means it has learnt every slot this leader knows chosen, and has rejoined (a heartbeat
+            // found it holding all the round carried): one that has not may not promise yet, and a
+            // configuration whose quorums need it could never elect a leader.
             Peer peer = leader.peers.get(c.memberId());
-            if (peer == null || peer.commit < core.commitIndex) {
+            if (peer == null || peer.commit < core.commitIndex || !peer.caughtUpAtHeartbeat) {
                 fail(requestId, Reason.INVALID, c.memberId() + " has not caught up yet");
                 return;
             }
@@ -161,7 +167,7 @@ final class LeaderRequests {
             return;
         }
         Peer target = leader.peers.get(transferTarget);
-        if (target == null) {
+        if (target == null || target.removedIn > 0) {
             finishTransfer(RequestOutcome.failed(transferRequest, Reason.INVALID, transferTarget + " left the group"));
             return;
         }

@@ -13,9 +13,11 @@ import io.consensus.paxos.PaxosMessage.HeartbeatAck;
 import io.consensus.paxos.PaxosMessage.Learn;
 import io.consensus.paxos.PaxosMessage.Learned;
 import io.consensus.paxos.PaxosMessage.Nack;
+import io.consensus.paxos.PaxosMessage.NotMember;
 import io.consensus.paxos.PaxosMessage.Prepare;
 import io.consensus.paxos.PaxosMessage.ProbeGranted;
 import io.consensus.paxos.PaxosMessage.Promise;
+import io.consensus.paxos.PaxosMessage.Quiesce;
 import io.consensus.paxos.PaxosMessage.SnapshotRequest;
 import io.consensus.paxos.PaxosMessage.TimeoutNow;
 import java.io.ByteArrayInputStream;
@@ -54,6 +56,8 @@ public final class PaxosCodec implements MessageCodec {
     private static final int TIMEOUT_NOW = 10;
     private static final int PROBE_GRANTED = 11;
     private static final int SNAPSHOT_REQUEST = 12;
+    private static final int QUIESCE = 13;
+    private static final int NOT_MEMBER = 14;
 
     private static final EntryKind[] KINDS = EntryKind.values();
 
@@ -97,6 +101,10 @@ public final class PaxosCodec implements MessageCodec {
             out.writeByte(NACK);
             out.writeLong(m.ballot());
             out.writeLong(m.promised());
+        } else if (message instanceof NotMember m) {
+            out.writeByte(NOT_MEMBER);
+            out.writeLong(m.ballot());
+            out.writeLong(m.configSlot());
         } else if (message instanceof Accept m) {
             out.writeByte(ACCEPT);
             out.writeLong(m.ballot());
@@ -132,6 +140,10 @@ public final class PaxosCodec implements MessageCodec {
             writeEntries(out, m.entries());
         } else if (message instanceof Learned m) {
             out.writeByte(LEARNED);
+            out.writeLong(m.ballot());
+            out.writeLong(m.commit());
+        } else if (message instanceof Quiesce m) {
+            out.writeByte(QUIESCE);
             out.writeLong(m.ballot());
             out.writeLong(m.commit());
         } else if (message instanceof TimeoutNow m) {
@@ -215,6 +227,8 @@ public final class PaxosCodec implements MessageCodec {
             }
             case NACK:
                 return new Nack(ballot(in, "nack ballot"), ballot(in, "nack promised"));
+            case NOT_MEMBER:
+                return new NotMember(ballot(in, "not-member ballot"), slot(in, "not-member configSlot", 0));
             case ACCEPT: {
                 long ballot = ballot(in, "accept ballot");
                 long commit = slot(in, "accept commit", 0);
@@ -264,6 +278,8 @@ public final class PaxosCodec implements MessageCodec {
             }
             case LEARNED:
                 return new Learned(ballot(in, "learned ballot"), slot(in, "learned commit", 0));
+            case QUIESCE:
+                return new Quiesce(ballot(in, "quiesce ballot"), slot(in, "quiesce commit", 0));
             case TIMEOUT_NOW:
                 return new TimeoutNow(ballot(in, "timeout-now ballot"));
             default:

@@ -26,9 +26,11 @@ import io.consensus.paxos.PaxosMessage.HeartbeatAck;
 import io.consensus.paxos.PaxosMessage.Learn;
 import io.consensus.paxos.PaxosMessage.Learned;
 import io.consensus.paxos.PaxosMessage.Nack;
+import io.consensus.paxos.PaxosMessage.NotMember;
 import io.consensus.paxos.PaxosMessage.Prepare;
 import io.consensus.paxos.PaxosMessage.ProbeGranted;
 import io.consensus.paxos.PaxosMessage.Promise;
+import io.consensus.paxos.PaxosMessage.Quiesce;
 import io.consensus.paxos.PaxosMessage.SnapshotRequest;
 import io.consensus.paxos.PaxosMessage.TimeoutNow;
 import java.util.Arrays;
@@ -97,10 +99,17 @@ public final class PaxosCore implements ProtocolCore {
     long lastLeaderContactTick = NEVER;
     /** When this member last asked an acceptor for its snapshot as a lagging candidate. */
     long snapshotRequestTick = NEVER;
+    /**
+     * A member said the configuration chosen in this slot does not count this one: it does not campaign
+     * until it has learnt that far itself (see {@link NotMember}).
+     */
+    long removedIn;
     /** Non-null exactly while a candidate. */
     Candidate candidate;
     /** Non-null exactly while leading. */
     Leader leader;
+    /** Until the next input, no ticks are needed (see {@link #quiescent()}). */
+    boolean quiescent;
     private CoreState reported;
 
     /** A core with lease reads on (see {@link PaxosProtocol#PaxosProtocol(PaxosFaults, boolean)}). */
@@ -189,6 +198,7 @@ public final class PaxosCore implements ProtocolCore {
 
     @Override
     public void tick() {
+        quiescent = false;
         now++;
         if (leader != null) {
             leader.tick();
@@ -205,8 +215,11 @@ public final class PaxosCore implements ProtocolCore {
             return; // not ours to use: dropped
         }
         PaxosMessage m = (PaxosMessage) message;
+        quiescent = false;
         maxRoundSeen = Math.max(maxRoundSeen, Ballot.round(m.ballot()));
-        if (m instanceof Prepare p) {
+        if (m instanceof Quiesce q) {
+            acceptor.onQuiesce(from, q);
+        } else if (m instanceof Prepare p) {
             acceptor.onPrepare(from, p);
         } else if (m instanceof Accept a) {
             acceptor.onAccept(from, a);
@@ -220,6 +233,8 @@ public final class PaxosCore implements ProtocolCore {
             acceptor.onSnapshotRequest(from);
         } else if (m instanceof Nack n) {
             onNack(from, n);
+        } else if (m instanceof NotMember n) {
+            onNotMember(from, n);
         } else if (m instanceof Promise p) {
             if (candidate != null && p.ballot() == candidate.ballot) {
                 candidate.onPromise(from, p);
@@ -241,34 +256,45 @@ public final class PaxosCore implements ProtocolCore {
 
     @Override
     public boolean propose(byte[] commands) {
-        return leader != null && leader.propose(EntryKind.COMMANDS, commands, -1);
+        quiescent = false;
+        if (leader == null) {
+            return false;
+        }
+        leader.requested();
+        return leader.propose(EntryKind.COMMANDS, commands, -1);
     }
 
     @Override
     public void read(long readId, ReadConsistency consistency) {
+        quiescent = false;
         if (consistency == ReadConsistency.STALE) {
             out.grantRead(readId, commitIndex);
         } else if (leader == null) {
             out.outcome(RequestOutcome.failed(readId, Reason.NO_LEADER, notLeader()));
         } else {
+            leader.requested();
             leader.reads.read(readId, consistency);
         }
     }
 
     @Override
     public void changeMembership(long requestId, MembershipChange change) {
+        quiescent = false;
         if (leader == null) {
             out.outcome(RequestOutcome.failed(requestId, Reason.NO_LEADER, notLeader()));
         } else {
+            leader.requested();
             leader.requests.changeMembership(requestId, change);
         }
     }
 
     @Override
     public void transferLeadership(long requestId, String targetId) {
+        quiescent = false;
         if (leader == null) {
             out.outcome(RequestOutcome.failed(requestId, Reason.NO_LEADER, notLeader()));
         } else {
+            leader.requested();
             leader.requests.transfer(requestId, targetId);
         }
     }
@@ -282,6 +308,7 @@ public final class PaxosCore implements ProtocolCore {
 
     @Override
     public void snapshotInstalled(String from, SnapshotMeta meta) {
+        quiescent = false;
         stepDown(null);
         if (log.lastIndex() <= meta.index() && acceptedThrough > meta.index() && !faults.forgetWipedSlots()) {
             // The runtime emptied the log under the snapshot. Slots above it that this acceptor accepted
@@ -320,6 +347,11 @@ public final class PaxosCore implements ProtocolCore {
     public void applied(long index) {
         appliedIndex = Math.max(appliedIndex, index);
         safekeeping.applied(Math.min(appliedIndex, commitIndex));
+    }
+
+    @Override
+    public boolean quiescent() {
+        return quiescent;
     }
 
     @Override
@@ -369,7 +401,7 @@ public final class PaxosCore implements ProtocolCore {
     boolean canCampaign() {
         Membership current = configs.at(commitIndex + 1);
         return current != null && current.isVoter(self) && joined != PaxosMetadata.NOT_JOINED && amnesiaUntil == 0
-                && leader == null;
+                && leader == null && commitIndex >= removedIn;
     }
 
     // ---- role changes ------------------------------------------------------------------------------
@@ -513,6 +545,23 @@ public final class PaxosCore implements ProtocolCore {
                 campaign(Ballot.NONE, false);
             }
         } else if (candidate != null) {
+            candidate.onRefused(from);
+        }
+    }
+
+    /**
+     * A member refused this one's candidacy as not in the group. If it knows a later configuration
+     * than this member does, this member was removed: it stops campaigning until it has learnt that
+     * configuration. Otherwise the refuser is behind, and it counts as an ordinary refusal.
+     */
+    private void onNotMember(String from, NotMember m) {
+        if (candidate == null || m.ballot() != candidate.ballot) {
+            return;
+        }
+        if (m.configSlot() > commitIndex) {
+            removedIn = Math.max(removedIn, m.configSlot());
+            stepDown(null);
+        } else {
             candidate.onRefused(from);
         }
     }

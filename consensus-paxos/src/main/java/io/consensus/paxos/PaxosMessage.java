@@ -54,6 +54,15 @@ public sealed interface PaxosMessage extends ProtocolMessage {
     record Nack(long ballot, long promised) implements PaxosMessage {}
 
     /**
+     * A refusal of the Prepare of {@code ballot} from a member the sender knows is not in the group:
+     * the configuration chosen in {@code configSlot}, which governs the sender's next slot, does not
+     * count it. A member that has not learnt that slot itself stops campaigning until it has: removed
+     * while cut off, it never hears of its removal from a leader (leaders talk only to members), and
+     * would otherwise campaign, waking a quiescent group each time, until it is shut down.
+     */
+    record NotMember(long ballot, long configSlot) implements PaxosMessage {}
+
+    /**
      * Phase 2a for a run of slots (pipelined, each slot's value a batch of commands), with the
      * leader's known-chosen prefix (a Commit, Paxos Made Live §4.2's "catch-up" and learning).
      * Every entry's era is {@code ballot}.
@@ -85,8 +94,18 @@ public sealed interface PaxosMessage extends ProtocolMessage {
         }
     }
 
-    /** The replica's known-chosen prefix after a Learn or a snapshot. */
+    /** The replica's known-chosen prefix after a Learn or a snapshot, or in answer to a {@link Quiesce}. */
     record Learned(long ballot, long commit) implements PaxosMessage {}
+
+    /**
+     * The leader of {@code ballot} has every slot it proposed chosen and every member has learnt them:
+     * stop ticking until the next message (quiescence, see {@code ProtocolCore.quiescent()}). A member
+     * that has not learnt every slot up to {@code commit}, or holds a later slot of this ballot, answers
+     * with {@link Learned}, which wakes the leader to catch it up; the others do not answer.
+     *
+     * @param commit the leader's known-chosen prefix, which is also the last slot it proposed
+     */
+    record Quiesce(long ballot, long commit) implements PaxosMessage {}
 
     /** The leader of {@code ballot} asks the receiver to run phase 1 now (leadership transfer). */
     record TimeoutNow(long ballot) implements PaxosMessage {}

@@ -14,8 +14,10 @@ import io.consensus.paxos.PaxosMessage.HeartbeatAck;
 import io.consensus.paxos.PaxosMessage.Learn;
 import io.consensus.paxos.PaxosMessage.Learned;
 import io.consensus.paxos.PaxosMessage.Nack;
+import io.consensus.paxos.PaxosMessage.NotMember;
 import io.consensus.paxos.PaxosMessage.Prepare;
 import io.consensus.paxos.PaxosMessage.Promise;
+import io.consensus.paxos.PaxosMessage.Quiesce;
 import io.consensus.paxos.PaxosMessage.TimeoutNow;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -64,7 +66,11 @@ class PaxosCodecTest {
                 new Learn(B, 2, MEMBERS, List.of(entry(3, Ballot.of(1, 1), "c"), LogEntry.noop(4, B))),
                 new Learned(B, 4),
                 new TimeoutNow(B),
-                new PaxosMessage.SnapshotRequest(B));
+                new PaxosMessage.SnapshotRequest(B),
+                new Quiesce(B, 12),
+                new Quiesce(B, 0),
+                new NotMember(B, 0),
+                new NotMember(B, 206));
         for (PaxosMessage message : messages) {
             PaxosMessage decoded = roundTrip(message);
             assertSame(message, decoded);
@@ -126,6 +132,24 @@ class PaxosCodecTest {
             out.writeByte(0);
             out.writeInt(0);
         }))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not the ballot");
+        assertThatThrownBy(() -> CODEC.decode(bytes(out -> {
+            out.writeByte(1);
+            out.writeByte(13); // quiesce
+            out.writeLong(B);
+            out.writeLong(-1);
+        }))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("quiesce commit");
+        assertThatThrownBy(() -> CODEC.decode(bytes(out -> {
+            out.writeByte(1);
+            out.writeByte(13); // quiesce
+            out.writeLong(-3);
+            out.writeLong(4);
+        }))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("quiesce ballot");
+        assertThatThrownBy(() -> CODEC.decode(bytes(out -> {
+            out.writeByte(1);
+            out.writeByte(14); // not-member
+            out.writeLong(B);
+            out.writeLong(-2);
+        }))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not-member configSlot");
         byte[] members = io.consensus.core.protocol.MembershipCodec.encode(MEMBERS);
         assertThatThrownBy(() -> CODEC.decode(bytes(out -> {
             out.writeByte(1);

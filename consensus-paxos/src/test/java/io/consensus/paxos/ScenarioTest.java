@@ -540,6 +540,37 @@ class ScenarioTest {
         assertThat(c.core("a").membership().isLearner("d")).isTrue();
     }
 
+    /**
+     * A learner that a Learn brought up to date, but that has not since answered a heartbeat holding
+     * everything the round carried, has not rejoined (it may not promise yet), so it is not promoted.
+     * The simulator (seed 746 with quiescence) found the deadlock: the learner was cut off right after
+     * its Learn, promoted, the old voter removed, then every member crashed, and the two voters left
+     * could elect no one, one of them unable to promise.
+     */
+    @Test
+    void aLearnerCaughtUpByLearnIsNotPromotedBeforeItRejoins() {
+        PaxosCluster c = withChosen(3, 5);
+        c.addFreshMember("d");
+        c.dropIf(m -> m.to().equals("d") && m.message() instanceof PaxosMessage.Heartbeat && c.core("d").commitIndex() > 0);
+        long add = c.changeMembership("a", new MembershipChange.AddLearner(Member.local("d")));
+        c.run(3 * T);
+        assertThat(c.outcomes.get(add).succeeded()).isTrue();
+        assertThat(c.core("d").commitIndex()).isEqualTo(c.core("a").commitIndex());
+        assertThat(c.core("d").joined).isEqualTo(PaxosMetadata.NOT_JOINED);
+
+        long promote = c.changeMembership("a", new MembershipChange.Promote("d"));
+        c.run(T);
+        assertThat(c.outcomes.get(promote).succeeded()).isFalse();
+        assertThat(c.core("a").membership().isLearner("d")).isTrue();
+
+        c.heal();
+        c.run(T);
+        assertThat(c.core("d").joined).isPositive();
+        long again = c.changeMembership("a", new MembershipChange.Promote("d"));
+        c.run(3 * T);
+        assertThat(c.outcomes.get(again).succeeded()).isTrue();
+    }
+
     /** A learner joins empty, catches up, is promoted; the leader then starts a new ballot it can vote in. */
     @Test
     void aLearnerCatchesUpAndIsPromoted() {
