@@ -150,6 +150,21 @@ public final class BenchCluster implements AutoCloseable {
         return leaderChanges.get();
     }
 
+    /** The share of group replicas, over every member, that are quiescent now (consensus.quiesce). */
+    public double quiescentShare() {
+        long asleep = 0;
+        long total = 0;
+        for (ConsensusGroup[] memberGroups : groups) {
+            for (ConsensusGroup group : memberGroups) {
+                total++;
+                if (group.status().quiescent()) {
+                    asleep++;
+                }
+            }
+        }
+        return total == 0 ? 0 : (double) asleep / total;
+    }
+
     /** Every member's map size for one group: all equal once every member applied every write. */
     public List<Integer> mapSizes(int group) {
         List<Integer> sizes = new ArrayList<>();

@@ -40,6 +40,8 @@ import org.HdrHistogram.Recorder;
 public final class LoadGenerator {
 
     private static final long MAX_RECORDED_NANOS = TimeUnit.SECONDS.toNanos(60);
+    /** Idle CPU is measured from this long after the load stops: past an election timeout, so groups can quiesce. */
+    private static final long IDLE_SETTLE_MILLIS = 2_000;
 
     private final BenchCluster cluster;
     private final int concurrency;
@@ -206,12 +208,14 @@ public final class LoadGenerator {
         }
         result.put("undrained", outstanding.get());
         if (idleSeconds > 0) {
-            // The same process with no load: heartbeats, timers and pollers. An idle group must cost ~nothing.
-            Thread.sleep(1000);
+            // The same process with no load: timers, pollers, and whatever groups have not gone quiescent
+            // (they do after an election timeout without requests). An idle group must cost ~nothing.
+            Thread.sleep(IDLE_SETTLE_MILLIS);
             long idleCpu = os.getProcessCpuTime();
             long idleStart = System.nanoTime();
             Thread.sleep((long) (idleSeconds * 1000));
             result.put("idle_cores", (os.getProcessCpuTime() - idleCpu) / 1e9 / ((System.nanoTime() - idleStart) / 1e9));
+            result.put("idle_quiescent_share", cluster.quiescentShare());
         }
         return result;
     }

@@ -36,9 +36,9 @@ class RaftSimulationTest {
         assertThat(coverage.crashes()).isGreaterThan(seeds.length);
         assertThat(coverage.partitions()).isGreaterThan(seeds.length / 2);
         assertThat(coverage.operationsOk()).isGreaterThan(seeds.length * 100L);
-        // Seeds that end with three voters or more crash the leader of the quiescent group; lulls add more.
-        assertThat(coverage.quiescentLeaderCrashes()).isGreaterThan(seeds.length / 2);
         if (seeds.length >= 100) {
+            // Seeds that end with three voters or more crash the leader of the quiescent group; lulls add more.
+            assertThat(coverage.quiescentLeaderCrashes()).isGreaterThan(seeds.length / 2);
             // The operator's membership changes and transfers, committed ones included.
             assertThat(coverage.membershipChanges()).isGreaterThan(seeds.length / 2);
             assertThat(coverage.membersStarted()).isGreaterThan(seeds.length / 2);

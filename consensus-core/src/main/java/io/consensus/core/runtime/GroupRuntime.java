@@ -249,10 +249,11 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
 
     /**
      * On the loop, from the node's one ticker (a timer per group cost more than the ticks themselves
-     * once a node hosts hundreds of idle groups).
+     * once a node hosts hundreds of idle groups). A sleeping group only looks for a reason to wake
+     * when {@code wakeCheck} (once per liveness interval); otherwise it costs a field read.
      */
-    void onNodeTick() {
-        if (core == null || closed || (asleep && !mustWake())) {
+    void onNodeTick(boolean wakeCheck) {
+        if (core == null || closed || (asleep && (!wakeCheck || !mustWake()))) {
             return;
         }
         logContext.enter();
@@ -928,7 +929,9 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
                 || !requests.isEmpty() || installingSnapshot) {
             return false;
         }
-        submits.keySet().removeIf(key -> !applier.waiters().containsKey(key));
+        if (!submits.isEmpty()) {
+            submits.keySet().removeIf(key -> !applier.waiters().containsKey(key));
+        }
         return submits.isEmpty();
     }
 

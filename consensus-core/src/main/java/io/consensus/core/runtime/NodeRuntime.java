@@ -62,6 +62,10 @@ public final class NodeRuntime implements ConsensusNode {
     /** Loop-confined: one timer ticks every group, at the finest tick any group asked for. */
     private long tickMillis = Long.MAX_VALUE;
     private boolean ticking;
+    private long nodeTicks;
+    /** Loop-confined: the open groups in tick order, rebuilt when one opens or closes. */
+    private GroupRuntime[] tickOrder = new GroupRuntime[0];
+    private volatile boolean groupsChanged;
     /** Loop-confined: liveness messages go out this often, the finest heartbeat interval of any group. */
     private long livenessMillis = Long.MAX_VALUE;
     /** Loop-confined: when anything last arrived from each member (any group, or a liveness message). */
@@ -163,9 +167,16 @@ public final class NodeRuntime implements ConsensusNode {
             if (closed) {
                 return;
             }
+            if (groupsChanged) {
+                groupsChanged = false;
+                tickOrder = groups.values().toArray(new GroupRuntime[0]);
+            }
             // A group ticks by its own clock arithmetic, so one ticking more often than its interval is a no-op.
-            for (GroupRuntime group : groups.values()) {
-                group.onNodeTick();
+            // Sleeping groups only look for a reason to wake once per liveness interval: it is the cost of a
+            // thousand idle groups.
+            boolean wakeCheck = ++nodeTicks % Math.max(1, livenessMillis / tickMillis) == 0;
+            for (GroupRuntime group : tickOrder) {
+                group.onNodeTick(wakeCheck);
             }
             scheduleTick();
         });
@@ -207,6 +218,7 @@ public final class NodeRuntime implements ConsensusNode {
         if (groups.putIfAbsent(config.groupId(), group) != null) {
             throw new IllegalStateException("group " + config.groupId() + " is already open on " + memberId);
         }
+        groupsChanged = true;
         updateTransportMembers();
         group.start();
         return group;
@@ -256,6 +268,7 @@ public final class NodeRuntime implements ConsensusNode {
 
     void removeGroup(GroupRuntime group) {
         groups.remove(group.groupId(), group);
+        groupsChanged = true;
     }
 
     /** The transport talks to the union of every open group's members. */
