@@ -30,7 +30,7 @@ public abstract class ConsensusSystem implements SystemUnderTest {
 
     @Override
     public void start(Path dataDir, RunSpec spec) throws Exception {
-        cluster = BenchCluster.start(new BenchCluster.Spec(protocol, spec.replicas(), 1, spec.fsync(), dataDir));
+        cluster = BenchCluster.start(new BenchCluster.Spec(protocol, spec.replicas(), 1, spec.fsync(), true, dataDir));
     }
 
     @Override
@@ -51,6 +51,7 @@ public abstract class ConsensusSystem implements SystemUnderTest {
         settings.put("log", "consensus-storage file log, one per replica");
         settings.put("fsync", String.valueOf(cluster.spec().fsync()));
         settings.put("submission", "embedded on the leader");
+        settings.put("apply", "on the event loop (consensus.apply.inline; the map's put never blocks)");
         return settings;
     }
 

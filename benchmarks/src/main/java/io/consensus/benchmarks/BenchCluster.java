@@ -27,7 +27,11 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 public final class BenchCluster implements AutoCloseable {
 
     /** What to start. */
-    public record Spec(String protocol, int members, int groups, boolean fsync, Path dataDir) {}
+    /**
+     * @param applyInline {@code consensus.apply.inline}: the benchmark's map applies a put in well under a
+     *                    microsecond, the kind of state machine the option is for
+     */
+    public record Spec(String protocol, int members, int groups, boolean fsync, boolean applyInline, Path dataDir) {}
 
     private final Spec spec;
     private final List<NodeRuntime> nodes = new ArrayList<>();
@@ -87,6 +91,7 @@ public final class BenchCluster implements AutoCloseable {
                 .dataDir(spec.dataDir().resolve(memberId))
                 .bootstrap(true)
                 .syncMode(spec.fsync() ? SyncMode.FSYNC : SyncMode.NONE_UNSAFE)
+                .applyInline(spec.applyInline())
                 .build();
     }
 

@@ -32,7 +32,7 @@ import org.HdrHistogram.Recorder;
  *
  * <pre>
  * java -Xmx2g -jar benchmarks/target/benchmarks.jar load --protocol raft --concurrency 256 \
- *      [--op write|read] [--consistency linearizable|lease] [--fsync true] [--members 3] [--groups 1]
+ *      [--op write|read] [--consistency linearizable|lease] [--fsync true] [--apply-inline true] [--members 3] [--groups 1]
  *      [--keys 10000] [--value-bytes 128] [--warmup-s 5] [--measure-s 15] [--idle-s 3]
  *      [--workload W1] [--out results.jsonl]
  * </pre>
@@ -250,6 +250,7 @@ public final class LoadGenerator {
         String protocol = options.getOrDefault("protocol", "raft");
         int concurrency = Integer.parseInt(options.getOrDefault("concurrency", "1"));
         boolean fsync = Boolean.parseBoolean(options.getOrDefault("fsync", "true"));
+        boolean applyInline = Boolean.parseBoolean(options.getOrDefault("apply-inline", "true"));
         int members = Integer.parseInt(options.getOrDefault("members", "3"));
         int groups = Integer.parseInt(options.getOrDefault("groups", "1"));
         int keyCount = Integer.parseInt(options.getOrDefault("keys", "10000"));
@@ -286,7 +287,7 @@ public final class LoadGenerator {
         Path dataDir = Files.createTempDirectory("consensus-bench-");
         long heapBefore = groups > 1 ? usedHeapAfterGc() : 0;
         long startNanos = System.nanoTime();
-        BenchCluster cluster = BenchCluster.start(new BenchCluster.Spec(protocol, members, groups, fsync, dataDir));
+        BenchCluster cluster = BenchCluster.start(new BenchCluster.Spec(protocol, members, groups, fsync, applyInline, dataDir));
         try {
             record.put("startup_ms", (System.nanoTime() - startNanos) / 1_000_000);
             if (groups > 1) {
@@ -294,7 +295,8 @@ public final class LoadGenerator {
                 record.put("heap_bytes_per_group_member", heapPerGroup);
             }
             record.put("settings", Map.of("transport", "netty (loopback)", "log", "consensus-storage file log, one per member",
-                    "sync", fsync ? "fsync before acknowledging" : "none (unsafe)", "submission", "embedded on the leader"));
+                    "sync", fsync ? "fsync before acknowledging" : "none (unsafe)", "submission", "embedded on the leader",
+                    "apply", applyInline ? "on the event loop (consensus.apply.inline)" : "apply thread"));
             LoadGenerator generator = new LoadGenerator(cluster, concurrency, reads, consistency, keyCount, valueBytes);
             if (reads) {
                 generator.preload();

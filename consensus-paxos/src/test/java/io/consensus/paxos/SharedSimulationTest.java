@@ -68,6 +68,21 @@ class SharedSimulationTest {
         }
     }
 
+    /**
+     * With {@code consensus.apply.inline} commands are applied on the event loop while snapshots stay
+     * off it; snapshots are still taken (and installed on followers that fell behind).
+     */
+    @Test
+    void applyingOnTheEventLoopPassesEverySeed() {
+        long[] seeds = share(Simulation.seeds(300), 3);
+        Coverage coverage = paxos(new PaxosProtocol()).configure(b -> b.snapshotThresholdEntries(50).snapshotRetainEntries(10).applyInline(true))
+                .members(3).operations(Simulation.operations(600)).build().runSeeds(seeds);
+        assertThat(coverage.crashes()).isGreaterThan(seeds.length);
+        if (seeds.length >= 50) {
+            assertThat(coverage.snapshotInstalls()).isPositive();
+        }
+    }
+
     @Test
     void fiveMembersPassEverySeed() {
         long[] seeds = share(Simulation.seeds(300), 5);

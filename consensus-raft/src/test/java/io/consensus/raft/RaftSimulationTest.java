@@ -7,6 +7,7 @@ import io.consensus.testkit.sim.Coverage;
 import io.consensus.testkit.sim.FaultModel;
 import io.consensus.testkit.sim.Reconfiguration;
 import io.consensus.testkit.sim.Simulation;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -55,6 +56,25 @@ class RaftSimulationTest {
 
         assertThat(coverage.leaderChanges()).isGreaterThan(seeds.length);
         assertThat(coverage.crashes()).isGreaterThan(seeds.length);
+    }
+
+    /**
+     * With {@code consensus.apply.inline} commands are applied on the event loop while snapshots stay
+     * off it; snapshots are still taken (and installed on followers that fell behind).
+     */
+    @Test
+    void applyingOnTheEventLoopStaysLinearizable() {
+        long[] all = Simulation.seeds(300);
+        long[] seeds = Arrays.copyOf(all, Math.max(1, all.length / 3));
+        Coverage coverage = raft(RaftFaults.NONE, 3)
+                .configure(b -> b.snapshotThresholdEntries(200).snapshotRetainEntries(20).applyInline(true))
+                .operations(Simulation.operations(600)).build().runSeeds(seeds);
+
+        assertThat(coverage.crashes()).isGreaterThan(seeds.length);
+        assertThat(coverage.operationsOk()).isGreaterThan(seeds.length * 100L);
+        if (seeds.length >= 50) {
+            assertThat(coverage.snapshotInstalls()).isPositive();
+        }
     }
 
     @Test

@@ -139,7 +139,16 @@ final class Applier {
             appliedEra = entry.era();
         }
         publish();
-        if (appliedIndex - lastSnapshotIndex >= snapshotThresholdEntries) {
+    }
+
+    /** Whether {@code consensus.snapshot.threshold.entries} were applied since the last snapshot. */
+    boolean snapshotDue() {
+        return !halted && appliedIndex - lastSnapshotIndex >= snapshotThresholdEntries;
+    }
+
+    /** Takes a snapshot if {@link #snapshotDue()}. */
+    void snapshotIfDue() {
+        if (snapshotDue()) {
             takeSnapshot();
         }
     }

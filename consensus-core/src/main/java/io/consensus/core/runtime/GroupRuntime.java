@@ -60,7 +60,14 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
     private final MessageCodec codec;
     private final LogStorage storage;
     private final StateMachine stateMachine;
+    /** Runs the state machine's slow work off the loop: recovery, snapshots, restores, backups. */
     private final Executor applyExecutor;
+    /**
+     * Applies commands and serves reads, in order with {@link #applyExecutor}'s tasks: the same
+     * executor, unless {@code consensus.apply.inline}, where a task runs at once on the calling
+     * thread (the loop) when the apply path is idle.
+     */
+    private final Executor commandExecutor;
     private final EventLoop loop;
     private final Applier applier;
     private final SnapshotTransfer snapshotTransfer;
@@ -172,7 +179,14 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
         this.storage = storage;
         this.stateMachine = stateMachine;
         this.logContext = LogContext.group(config.memberId(), config.groupId());
-        this.applyExecutor = logContext.bind(applyExecutor);
+        if (config.applyInline()) {
+            SerialExecutor serial = new SerialExecutor(applyExecutor);
+            this.applyExecutor = logContext.bind(serial);
+            this.commandExecutor = logContext.bind(serial::executeInline);
+        } else {
+            this.applyExecutor = logContext.bind(applyExecutor);
+            this.commandExecutor = this.applyExecutor;
+        }
         this.loop = new GuardedLoop(node.loop(), this::failed, logContext);
         this.incarnation = node.random().nextLong() & Long.MAX_VALUE;
         this.session = "a:" + memberId() + ":" + incarnation;
@@ -454,7 +468,7 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
             return future;
         }
         if (consistency == ReadConsistency.STALE) {
-            applyExecutor.execute(() -> serveLocally(query, future));
+            commandExecutor.execute(() -> serveLocally(query, future));
             return future;
         }
         loop.execute(() -> {
@@ -761,7 +775,7 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
 
     /** Serves a local read once this member has applied up to {@code index}. */
     private void serveAt(long index, PendingRead read) {
-        applyExecutor.execute(() -> applier.whenApplied(index, () -> serveLocally(read.query(), read.future())));
+        commandExecutor.execute(() -> applier.whenApplied(index, () -> serveLocally(read.query(), read.future())));
     }
 
     private void serveLocally(byte[] query, CompletableFuture<byte[]> future) {
@@ -993,7 +1007,20 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
         }
         if (!ready.committed().isEmpty()) {
             List<LogEntry> committed = ready.committed();
-            applyExecutor.execute(() -> applier.apply(committed));
+            if (commandExecutor == applyExecutor) {
+                applyExecutor.execute(() -> {
+                    applier.apply(committed);
+                    applier.snapshotIfDue();
+                });
+            } else {
+                // Applied inline on the loop, but a snapshot may take long: it goes to the apply thread.
+                commandExecutor.execute(() -> {
+                    applier.apply(committed);
+                    if (applier.snapshotDue()) {
+                        applyExecutor.execute(applier::snapshotIfDue);
+                    }
+                });
+            }
         }
         ready.reads().forEach(this::grant);
         for (RequestOutcome outcome : ready.outcomes()) {

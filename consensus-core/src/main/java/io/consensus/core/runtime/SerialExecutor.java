@@ -3,7 +3,7 @@ package io.consensus.core.runtime;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 
-/** Runs tasks one at a time, in order, on a shared pool: one group's apply path. */
+/** Runs tasks one at a time, in order, on a shared pool (or, with {@link #executeInline}, on the caller): one group's apply path. */
 final class SerialExecutor implements Executor {
 
     private final Executor pool;
@@ -20,6 +20,33 @@ final class SerialExecutor implements Executor {
         if (!running) {
             running = true;
             pool.execute(this::drain);
+        }
+    }
+
+    /**
+     * Runs {@code task} at once on the calling thread when no task of this executor is queued or
+     * running, and queues it like {@link #execute} otherwise: order is kept either way. What the task
+     * queues while it runs goes to the pool afterwards.
+     */
+    void executeInline(Runnable task) {
+        synchronized (this) {
+            if (running) {
+                tasks.add(task);
+                return;
+            }
+            running = true;
+        }
+        try {
+            task.run();
+        } finally {
+            boolean queued;
+            synchronized (this) {
+                queued = !tasks.isEmpty();
+                running = queued;
+            }
+            if (queued) {
+                pool.execute(this::drain);
+            }
         }
     }
 

@@ -41,6 +41,8 @@ class RuntimeTest {
     static final class RecordingStateMachine implements StateMachine {
         final List<String> applied = Collections.synchronizedList(new ArrayList<>());
         final java.util.concurrent.atomic.AtomicInteger queries = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.Set<String> applyThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        final java.util.Set<String> snapshotThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         @Override
         public byte[] apply(long index, byte[] command) {
@@ -49,6 +51,7 @@ class RuntimeTest {
                 throw new IllegalArgumentException("refused " + text);
             }
             applied.add(text);
+            applyThreads.add(Thread.currentThread().getName());
             return Long.toString(index).getBytes(StandardCharsets.UTF_8);
         }
 
@@ -60,6 +63,7 @@ class RuntimeTest {
 
         @Override
         public void snapshot(OutputStream out) throws java.io.IOException {
+            snapshotThreads.add(Thread.currentThread().getName());
             out.write(String.join("\n", applied).getBytes(StandardCharsets.UTF_8));
         }
 
@@ -74,18 +78,22 @@ class RuntimeTest {
     }
 
     private void startCluster(int size, int maxPending) {
+        startCluster(size, maxPending, b -> b);
+    }
+
+    private void startCluster(int size, int maxPending, java.util.function.UnaryOperator<ConsensusConfig.Builder> configure) {
         List<Member> members = new ArrayList<>();
         for (int i = 1; i <= size; i++) {
             members.add(Member.local("n" + i));
         }
         for (Member member : members) {
-            ConsensusConfig config = ConsensusConfig.builder()
+            ConsensusConfig config = configure.apply(ConsensusConfig.builder()
                     .protocol("fixed-leader")
                     .memberId(member.id())
                     .members(members)
                     .storage(ConsensusConfig.StorageKind.MEMORY_UNSAFE)
                     .bootstrap(true)
-                    .maxPendingProposals(maxPending)
+                    .maxPendingProposals(maxPending))
                     .build();
             RecordingStateMachine machine = new RecordingStateMachine();
             machines.add(machine);
@@ -128,6 +136,34 @@ class RuntimeTest {
             expected.add("c" + i);
         }
         assertThat(machines.get(0).applied).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void applyingInlineRunsCommandsOnTheEventLoopInOrderAndSnapshotsOffIt() throws Exception {
+        startCluster(3, 1000, b -> b.applyInline(true).snapshotThresholdEntries(50));
+        List<CompletableFuture<byte[]>> results = new ArrayList<>();
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            expected.add("c" + i);
+            // Alternating leader and follower: forwarded commands take the same path once committed.
+            results.add(groups.get(i % 2).submit(bytes("c" + i)));
+        }
+        for (CompletableFuture<byte[]> result : results) {
+            result.get(10, TimeUnit.SECONDS);
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> machines.stream().allMatch(m -> m.applied.size() == 200));
+        for (RecordingStateMachine machine : machines) {
+            assertThat(machine.applied).containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(machine.applyThreads).as("commands applied on the member's event loop")
+                    .anyMatch(name -> name.startsWith("consensus-loop-"));
+            assertThat(machine.snapshotThreads).as("snapshots taken, and off the event loop").isNotEmpty()
+                    .allMatch(name -> name.startsWith("consensus-apply-"));
+        }
+        assertThat(machines.get(1).applied).as("the same order on every member").isEqualTo(machines.get(0).applied);
+        assertThat(machines.get(2).applied).isEqualTo(machines.get(0).applied);
+        assertThat(text(groups.get(2).query(bytes("q"), ReadConsistency.LINEARIZABLE)))
+                .isEqualTo(String.join(",", machines.get(0).applied));
     }
 
     @Test
