@@ -66,15 +66,29 @@ class RaftSimulationTest {
     void applyingOnTheEventLoopStaysLinearizable() {
         long[] all = Simulation.seeds(300);
         long[] seeds = Arrays.copyOf(all, Math.max(1, all.length / 3));
-        Coverage coverage = raft(RaftFaults.NONE, 3)
-                .configure(b -> b.snapshotThresholdEntries(200).snapshotRetainEntries(20).applyInline(true))
-                .operations(Simulation.operations(600)).build().runSeeds(seeds);
+        Coverage coverage = applyingInline().operations(Simulation.operations(600)).build().runSeeds(seeds);
 
         assertThat(coverage.crashes()).isGreaterThan(seeds.length);
         assertThat(coverage.operationsOk()).isGreaterThan(seeds.length * 100L);
         if (seeds.length >= 50) {
             assertThat(coverage.snapshotInstalls()).isPositive();
         }
+    }
+
+    /**
+     * Seed 3073 of that suite: a member removed from the group, still running and not yet told, ran
+     * out its election timeout and campaigned while the check for a silent group was under way, waking
+     * the group once. Stopping removed members is the operator's part: the check now starts its silent
+     * window only once the simulated operator has stopped every member the configuration leaves out.
+     */
+    @Test
+    void aRemovedMemberStillRunningDelaysTheSilenceCheck() {
+        assertThat(applyingInline().operations(600).build().run(3073).operations()).isPositive();
+    }
+
+    private static Simulation.Builder applyingInline() {
+        return raft(RaftFaults.NONE, 3)
+                .configure(b -> b.snapshotThresholdEntries(200).snapshotRetainEntries(20).applyInline(true));
     }
 
     @Test

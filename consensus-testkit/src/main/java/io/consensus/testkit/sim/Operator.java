@@ -64,6 +64,8 @@ final class Operator {
     private final Map<String, Refusal> refused = new TreeMap<>();
     /** Effects a request that committed, or whose outcome is unknown, asked for. */
     private final Set<String> mayHold = new HashSet<>();
+    /** Effects on the voters of requests whose outcome was unknown, until the same effect is asked for again. */
+    private final Set<String> unknownVoterEffects = new HashSet<>();
     /** The member being added, which the configuration does not count yet: never stopped meanwhile. */
     private SimMember joining;
     private boolean busy;
@@ -96,6 +98,20 @@ final class Operator {
     /** Whether no request is in flight. */
     boolean idle() {
         return !busy;
+    }
+
+    /**
+     * Whether a change of the voters whose outcome was unknown does not show in {@code configuration}:
+     * it may still sit, uncommitted, in some member's log, and the next leader may have to choose it,
+     * so the voters after the next election may differ from {@code configuration}'s.
+     */
+    boolean votersMayStillChange(Membership configuration) {
+        for (String effect : unknownVoterEffects) {
+            if (!holds(effect, configuration)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** At the end of the run: no refused change may show in the final configuration. */
@@ -246,6 +262,7 @@ final class Operator {
         SimMember contact = contact();
         String effect = effect(change);
         refused.remove(effect); // asked for again: a refusal no longer says it must not happen
+        unknownVoterEffects.remove(effect);
         long askedAt = scheduler.nowMicros();
         String what = describe(change);
         run.note(contact.id, "admin", what);
@@ -254,7 +271,12 @@ final class Operator {
             run.note(contact.id, "admin", what + " -> " + result + note);
             switch (result) {
                 case COMMITTED -> coverage.membershipChanges++;
-                case UNKNOWN -> coverage.membershipChangesUnknown++;
+                case UNKNOWN -> {
+                    coverage.membershipChangesUnknown++;
+                    if (!effect.startsWith("member ")) {
+                        unknownVoterEffects.add(effect);
+                    }
+                }
                 case REFUSED -> coverage.membershipChangesRefused++;
             }
             if (result != Result.REFUSED) {

@@ -204,6 +204,13 @@ final class Run implements SimMember.Hooks, SimMember.Timing {
         if (finalMembership().voters().size() < 3) {
             return; // without its leader the group would have no quorum: nothing to check
         }
+        if (operator.votersMayStillChange(finalMembership())) {
+            // Paxos seed 3948 (applyInline suite): "remove n1" timed out with the entry in n1's log
+            // alone; after the leader's crash the next leader must choose it, and the voters left
+            // ({n2, n3} with n3 down) have no quorum. Raft stalls there too: without the leader, the
+            // group's progress would depend on the members the change keeps, not on the group's size.
+            return;
+        }
         SimMember sleeper = leader();
         coverage.quiescentLeaderCrashes++;
         crash(sleeper, false);
@@ -227,11 +234,24 @@ final class Run implements SimMember.Hooks, SimMember.Timing {
         }
     }
 
+    /**
+     * Whether every member of the final configuration sleeps and every other member is stopped. A
+     * removed member that has not learnt its removal campaigns once its election timeout passes and
+     * wakes the group (seed 3073 of the Raft suite with {@code applyInline}): stopping it is the
+     * operator's part, which the simulated one does within 1.3 s, so the silent window starts after.
+     */
     private boolean allQuiescent() {
         if (leader() == null) {
             return false;
         }
-        for (SimMember member : finalMembers()) {
+        List<SimMember> counted = finalMembers();
+        for (SimMember member : members) {
+            if (!counted.contains(member)) {
+                if (member.up()) {
+                    return false;
+                }
+                continue;
+            }
             GroupStatus status = member.status();
             if (status == null || !status.quiescent()) {
                 return false;
