@@ -3,6 +3,7 @@ package io.consensus.raft;
 import io.consensus.api.Member;
 import io.consensus.api.Membership;
 import io.consensus.core.protocol.Quorum;
+import io.consensus.raft.RaftMessage.NotMember;
 import io.consensus.raft.RaftMessage.VoteRequest;
 import io.consensus.raft.RaftMessage.VoteResponse;
 import java.util.HashSet;
@@ -83,6 +84,13 @@ final class Election {
     }
 
     void onVoteRequest(String from, VoteRequest request) {
+        Membership current = core.configs.current();
+        if (current != null && current.member(from).isEmpty() && core.configs.currentIndex() <= core.commitIndex) {
+            // Committed without the candidate: it was removed (or never added). Its term is not
+            // adopted, so a removed member cannot disrupt the group (thesis §4.2.3).
+            core.out.send(from, new NotMember(request.term(), core.configs.currentIndex()));
+            return;
+        }
         if (request.term() < core.term) {
             core.out.send(from, new VoteResponse(core.term, request.preVote(), false));
             return;
@@ -148,6 +156,29 @@ final class Election {
         if (result == Quorum.VoteResult.WON) {
             won();
         } else if (result == Quorum.VoteResult.LOST) {
+            core.becomeFollower(core.term, null);
+        }
+    }
+
+    /**
+     * A member refused this campaign as not in its committed configuration. If that configuration is
+     * at least as late as the latest this member holds, and later than what it committed, this member
+     * was removed: it stops campaigning until it commits that far. Otherwise the refuser is behind
+     * (this member was added after the refuser's configuration), and it counts as an ordinary refusal.
+     */
+    void onNotMember(String from, NotMember refusal) {
+        long campaignTerm = preVote ? core.term + 1 : core.term;
+        boolean campaigning = core.role == RaftRole.PRE_CANDIDATE || core.role == RaftRole.CANDIDATE;
+        if (!campaigning || refusal.term() != campaignTerm) {
+            return;
+        }
+        if (refusal.configIndex() > core.commitIndex && refusal.configIndex() >= core.configs.currentIndex()) {
+            core.removedIn = Math.max(core.removedIn, refusal.configIndex());
+            core.becomeFollower(core.term, null);
+            return;
+        }
+        rejected.add(from);
+        if (tally() == Quorum.VoteResult.LOST) {
             core.becomeFollower(core.term, null);
         }
     }

@@ -8,6 +8,7 @@ import io.consensus.raft.RaftMessage.AppendEntries;
 import io.consensus.raft.RaftMessage.AppendResponse;
 import io.consensus.raft.RaftMessage.Heartbeat;
 import io.consensus.raft.RaftMessage.HeartbeatResponse;
+import io.consensus.raft.RaftMessage.NotMember;
 import io.consensus.raft.RaftMessage.Quiesce;
 import io.consensus.raft.RaftMessage.SnapshotAck;
 import io.consensus.raft.RaftMessage.TimeoutNow;
@@ -48,6 +49,7 @@ public final class RaftCodec implements MessageCodec {
     private static final int TIMEOUT_NOW = 7;
     private static final int SNAPSHOT_ACK = 8;
     private static final int QUIESCE = 9;
+    private static final int NOT_MEMBER = 10;
 
     private static final EntryKind[] KINDS = EntryKind.values();
 
@@ -111,6 +113,10 @@ public final class RaftCodec implements MessageCodec {
             out.writeByte(QUIESCE);
             out.writeLong(m.term());
             out.writeLong(m.commit());
+        } else if (message instanceof NotMember m) {
+            out.writeByte(NOT_MEMBER);
+            out.writeLong(m.term());
+            out.writeLong(m.configIndex());
         } else if (message instanceof TimeoutNow m) {
             out.writeByte(TIMEOUT_NOW);
             out.writeLong(m.term());
@@ -178,6 +184,8 @@ public final class RaftCodec implements MessageCodec {
                 return new HeartbeatResponse(term(in), index(in, "seq"));
             case QUIESCE:
                 return new Quiesce(term(in), index(in, "commit"));
+            case NOT_MEMBER:
+                return new NotMember(term(in), index(in, "configIndex"));
             case TIMEOUT_NOW:
                 return new TimeoutNow(term(in));
             case SNAPSHOT_ACK:

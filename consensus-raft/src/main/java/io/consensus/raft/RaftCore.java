@@ -23,6 +23,7 @@ import io.consensus.core.protocol.TickTimer;
 import io.consensus.raft.RaftMessage.AppendEntries;
 import io.consensus.raft.RaftMessage.AppendResponse;
 import io.consensus.raft.RaftMessage.Heartbeat;
+import io.consensus.raft.RaftMessage.NotMember;
 import io.consensus.raft.RaftMessage.HeartbeatResponse;
 import io.consensus.raft.RaftMessage.Quiesce;
 import io.consensus.raft.RaftMessage.SnapshotAck;
@@ -78,6 +79,12 @@ public final class RaftCore implements ProtocolCore {
     long appliedIndex;
     /** When a leader was last heard from: votes are refused for an election timeout after (thesis §4.2.3). */
     long lastLeaderContactTick = NEVER;
+    /**
+     * A member said the configuration it committed at this index does not count this one: this
+     * member was removed, and does not campaign until it has committed that far itself (it would,
+     * were it added back). Not persisted: after a restart one campaign finds out again.
+     */
+    long removedIn;
     /** Until the next input, no ticks are needed (see {@link #quiescent()}). */
     boolean quiescent;
     private CoreState reported;
@@ -149,6 +156,8 @@ public final class RaftCore implements ProtocolCore {
             election.onVoteRequest(from, m);
         } else if (message instanceof VoteResponse m) {
             election.onVoteResponse(from, m);
+        } else if (message instanceof NotMember m) {
+            election.onNotMember(from, m);
         } else if (message instanceof AppendEntries m) {
             if (acceptLeader(from, m.term())) {
                 follower.onAppendEntries(from, m);
@@ -284,7 +293,8 @@ public final class RaftCore implements ProtocolCore {
     /** Whether this member may campaign: it votes in the configuration and is not a fresh member. */
     boolean promotable() {
         Membership current = configs.current();
-        return current != null && current.isVoter(self) && joinedTerm != RaftMetadata.NOT_JOINED;
+        return current != null && current.isVoter(self) && joinedTerm != RaftMetadata.NOT_JOINED
+                && commitIndex >= removedIn;
     }
 
     /** Whether this member may vote in {@code electionTerm} (a fresh member only above its joined term). */

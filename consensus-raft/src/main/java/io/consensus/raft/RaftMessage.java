@@ -95,6 +95,17 @@ public sealed interface RaftMessage extends ProtocolMessage {
     record Quiesce(long term, long commit) implements RaftMessage {}
 
     /**
+     * Refuses a vote request because the sender's configuration, committed at {@code configIndex},
+     * does not count the candidate. A candidate that has not committed that far was removed and
+     * stops campaigning until it has: without this, a removed member left running campaigns every
+     * election timeout forever, and wakes every quiescent group each time.
+     *
+     * @param term        the term of the refused request, to match it to the campaign
+     * @param configIndex the index of the sender's committed configuration entry
+     */
+    record NotMember(long term, long configIndex) implements RaftMessage {}
+
+    /**
      * Tells the transfer target to campaign at once, skipping pre-vote (thesis §3.10).
      *
      * @param term the leader's term

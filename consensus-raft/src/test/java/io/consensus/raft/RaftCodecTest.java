@@ -38,7 +38,9 @@ class RaftCodecTest {
             new Heartbeat(5, 100, 9),
             new HeartbeatResponse(5, 9),
             new TimeoutNow(6),
-            new SnapshotAck(6, 1000));
+            new SnapshotAck(6, 1000),
+            new RaftMessage.Quiesce(6, 1000),
+            new RaftMessage.NotMember(7, 120));
 
     @Test
     void everyMessageRoundTrips() {

@@ -322,6 +322,41 @@ class ScenarioTest {
         assertThat(c.leader()).isEqualTo(leader);
     }
 
+    /**
+     * A member removed while cut off never hears of it. Back, it campaigns; the others' committed
+     * configuration leaves it out, so they answer {@link RaftMessage.NotMember} without adopting its
+     * term, and it stops: one round of pre-votes, not one every election timeout for ever (each of
+     * which would also wake a quiescent group).
+     */
+    @Test
+    void aRemovedMemberThatMissedItsRemovalStopsCampaigningOnceTold() {
+        SimCluster c = cluster(3, "a", RaftFaults.NONE);
+        c.start();
+        assertThat(leaderAfterElection(c)).isEqualTo("a");
+        c.isolate("c");
+        long request = c.changeMembership("a", new MembershipChange.Remove("c"));
+        c.run(3);
+        assertThat(c.outcomes.get(request).succeeded()).isTrue();
+        assertThat(c.core("c").membership().member("c")).as("c did not hear of its removal").isPresent();
+        long term = c.core("a").term();
+
+        AtomicInteger voteRequestsFromC = new AtomicInteger();
+        c.heal();
+        c.dropIf(m -> {
+            if (m.from().equals("c") && m.message() instanceof VoteRequest) {
+                voteRequestsFromC.incrementAndGet();
+            }
+            return false;
+        });
+        c.run(10 * T);
+
+        assertThat(voteRequestsFromC.get()).as("one pre-vote to each of a and b, then no more").isEqualTo(2);
+        assertThat(c.core("c").role()).isEqualTo(RaftRole.FOLLOWER);
+        assertThat(c.leader()).isEqualTo("a");
+        assertThat(c.core("a").term()).isEqualTo(term);
+        assertThat(c.core("b").term()).isEqualTo(term);
+    }
+
     @Test
     void aLearnerReceivesTheLogWithoutVotingAndIsPromotedOnlyOnceCaughtUp() {
         SimCluster c = cluster(3, "a", RaftFaults.NONE);
