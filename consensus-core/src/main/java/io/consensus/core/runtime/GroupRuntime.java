@@ -1007,20 +1007,17 @@ final class GroupRuntime implements ConsensusGroup, GroupCommitter.Participant {
         }
         if (!ready.committed().isEmpty()) {
             List<LogEntry> committed = ready.committed();
-            if (commandExecutor == applyExecutor) {
-                applyExecutor.execute(() -> {
-                    applier.apply(committed);
+            commandExecutor.execute(() -> {
+                applier.apply(committed);
+                if (!applier.snapshotDue()) {
+                    return;
+                }
+                if (config.applyInline()) {
+                    applyExecutor.execute(applier::snapshotIfDue); // a snapshot may take long: not on the loop
+                } else {
                     applier.snapshotIfDue();
-                });
-            } else {
-                // Applied inline on the loop, but a snapshot may take long: it goes to the apply thread.
-                commandExecutor.execute(() -> {
-                    applier.apply(committed);
-                    if (applier.snapshotDue()) {
-                        applyExecutor.execute(applier::snapshotIfDue);
-                    }
-                });
-            }
+                }
+            });
         }
         ready.reads().forEach(this::grant);
         for (RequestOutcome outcome : ready.outcomes()) {
